@@ -1,0 +1,79 @@
+# Lianggang: `make demo` runs the product on a fresh machine; `make test` checks it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LG := $(BIN)/lianggang
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+# The PostgreSQL server the second test pass runs against; CI sets REQUIRE_POSTGRES=1.
+PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
+
+.PHONY: demo install assets fonts test test-sqlite test-postgres lint bench messages clean help
+
+help:
+	@echo "make demo   - install, set up the embedded database with demo data and serve the app"
+	@echo "make test   - lint, type-check, migrations check, tests on SQLite and PostgreSQL"
+	@echo "make lint   - ruff, mypy and the migrations check only"
+	@echo "make bench  - benchmarks (print figures)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed assets
+
+# ECharts and htmx from the npm registry (package-lock.json pins them); served by the app.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed
+
+demo: install
+	$(LG) setup
+	$(LG) demo load
+	$(LG) analytics rebuild
+	@echo
+	@echo "  Lianggang demo (演示数据，非官方统计: synthetic data, not official statistics)"
+	@echo "  Open http://$(HOST):$(PORT)/"
+	@$(LG) admin ensure --username admin --password-file var/demo-password | sed 's/^/  /'
+	@echo
+	$(LG) serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/mypy
+	DATABASE_URL=$(SQLITE_TEST_URL) $(LG) makemigrations --check --dry-run
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python -m lianggang.devtools.check_messages
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -m lianggang.devtools.pg_ready "$(PG_TEST_URL)"; then \
+	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+	  echo "PostgreSQL at $(PG_TEST_URL) is required (REQUIRE_POSTGRES=1) but not reachable." >&2; exit 1; \
+	else \
+	  echo "WARNING: PostgreSQL at $(PG_TEST_URL) not reachable: the PostgreSQL pass is SKIPPED." >&2; \
+	fi
+
+bench: install
+	$(BIN)/python bench/dashboard.py
+
+messages: install
+	cd src/lianggang && ../../$(LG) makemessages -l zh_Hans --no-obsolete --add-location file
+	cd src/lianggang && ../../$(LG) compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,8 @@
+"""The analytics engine: pure functions over Arrow tables (no Django, nothing of the project).
+
+Steps, in the order the store runs them:
+
+- :mod:`.aggregate` — ratio-of-sums aggregation of indicator inputs up the hierarchy (DuckDB);
+- :mod:`.compute` — indicator values, exact intervals and the small-number flag;
+- :mod:`.assess` — the judgement of a target (METHOD.md §3) for every series.
+"""

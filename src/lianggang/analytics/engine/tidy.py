@@ -1,0 +1,249 @@
+"""Judge series given as a tidy CSV: the engine as a tool of its own (`lianggang assess`).
+
+Input columns: ``series, year`` and either ``value`` or ``numerator, denominator``, plus the
+series' configuration, repeated on each of its rows: ``direction`` (``>=``, ``<=``; also ``~``,
+``up``, ``down``), ``target``, ``target_year``, ``baseline_year``, ``scale`` (``linear``,
+``log``, ``logit``), ``kind`` (``value``, ``count``, ``proportion``), ``factor``; optional
+``target_change`` (relative target, e.g. ``-0.2``) and ``tolerance`` (for ``~``).
+
+Errors are :class:`TidyInputError` with a stable ``code``, the 1-based ``row`` of the file (the
+header is row 1) and the ``column``, so that the caller can word them in the user's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import IO
+
+from .assess import DIRECTIONS, KINDS, Judgement, Observation, Rule, assess
+from .trend import SCALES
+
+OUTPUT_COLUMNS = (
+    "series",
+    "status",
+    "substatus",
+    "latest_year",
+    "latest_value",
+    "ci_low",
+    "ci_high",
+    "slope",
+    "projected_value",
+    "year_met",
+    "required_pace",
+)
+NOT_WITHIN_HORIZON = "not within 50 years"
+CONFIG_COLUMNS = (
+    "direction",
+    "target",
+    "target_year",
+    "baseline_year",
+    "scale",
+    "kind",
+    "factor",
+    "target_change",
+    "tolerance",
+)
+
+
+class ErrorCode(StrEnum):
+    EMPTY = "empty"
+    MISSING_COLUMN = "missing_column"
+    MISSING_VALUE = "missing_value"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_A_YEAR = "not_a_year"
+    BAD_CHOICE = "bad_choice"
+    INCONSISTENT = "inconsistent"
+    DUPLICATE_YEAR = "duplicate_year"
+    BAD_DENOMINATOR = "bad_denominator"
+    NO_TARGET = "no_target"
+
+
+@dataclass
+class TidyInputError(Exception):
+    code: ErrorCode
+    row: int | None = None
+    column: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        col = f", column {self.column}" if self.column else ""
+        return f"{where}{col}: {self.code} {self.params}"
+
+
+@dataclass
+class Series:
+    name: str
+    rule: Rule
+    observations: list[Observation]
+
+
+def read_series(stream: IO[str]) -> list[Series]:
+    """Parse a tidy CSV into series; raise :class:`TidyInputError` on the first problem."""
+    reader = csv.DictReader(stream)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise TidyInputError(ErrorCode.EMPTY)
+    reader.fieldnames = header
+    for required in ("series", "year", "direction", "target_year"):
+        if required not in header:
+            raise TidyInputError(ErrorCode.MISSING_COLUMN, 1, required)
+    if "value" not in header and not {"numerator", "denominator"} <= set(header):
+        raise TidyInputError(ErrorCode.MISSING_COLUMN, 1, "value")
+
+    configs: dict[str, tuple[int, dict[str, str]]] = {}
+    observations: dict[str, list[Observation]] = {}
+    seen_years: dict[tuple[str, int], int] = {}
+    for rownum, raw in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue
+        name = row.get("series", "")
+        if not name:
+            raise TidyInputError(ErrorCode.MISSING_VALUE, rownum, "series")
+        year = _year(row, "year", rownum)
+        if (name, year) in seen_years:
+            raise TidyInputError(
+                ErrorCode.DUPLICATE_YEAR,
+                rownum,
+                "year",
+                {"series": name, "year": year, "first_row": seen_years[name, year]},
+            )
+        seen_years[name, year] = rownum
+        config = {c: row.get(c, "") for c in CONFIG_COLUMNS}
+        if name in configs:
+            first_row, first = configs[name]
+            for column in CONFIG_COLUMNS:
+                if config[column] != first[column]:
+                    raise TidyInputError(
+                        ErrorCode.INCONSISTENT,
+                        rownum,
+                        column,
+                        {"series": name, "first_row": first_row, "expected": first[column]},
+                    )
+        else:
+            configs[name] = (rownum, config)
+        value = _number(row, "value", rownum)
+        numerator = _number(row, "numerator", rownum)
+        denominator = _number(row, "denominator", rownum)
+        if value is None and (numerator is None or denominator is None):
+            column = (
+                "value"
+                if "value" in header
+                else ("numerator" if numerator is None else "denominator")
+            )
+            raise TidyInputError(ErrorCode.MISSING_VALUE, rownum, column)
+        if denominator is not None and denominator <= 0:
+            raise TidyInputError(ErrorCode.BAD_DENOMINATOR, rownum, "denominator")
+        observations.setdefault(name, []).append(Observation(year, value, numerator, denominator))
+
+    result = []
+    for name, (rownum, config) in configs.items():
+        years = [o.year for o in observations[name]]
+        result.append(Series(name, _rule(config, rownum, min(years)), observations[name]))
+    return result
+
+
+def judge(series: Iterable[Series]) -> Iterator[tuple[str, Judgement]]:
+    """Judge each series as of its latest year."""
+    for s in series:
+        yield s.name, assess(s.observations, s.rule)
+
+
+def write_judgements(rows: Iterable[tuple[str, Judgement]], stream: IO[str]) -> int:
+    """Write one CSV row per series; return how many were written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(OUTPUT_COLUMNS)
+    count = 0
+    for name, j in rows:
+        year_met: object = j.year_met
+        if j.met_beyond_horizon:
+            year_met = NOT_WITHIN_HORIZON
+        writer.writerow(
+            [
+                name,
+                j.status.value,
+                j.substatus.value,
+                _fmt(j.latest_year),
+                _fmt(j.latest_value),
+                _fmt(j.ci_low),
+                _fmt(j.ci_high),
+                _fmt(j.slope),
+                _fmt(j.projected_value),
+                "" if year_met is None else year_met,
+                _fmt(j.required_pace),
+            ]
+        )
+        count += 1
+    return count
+
+
+def _fmt(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.10g}"
+
+
+def _number(row: dict[str, str], column: str, rownum: int) -> float | None:
+    text = row.get(column, "")
+    if text == "":
+        return None
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        raise TidyInputError(ErrorCode.NOT_A_NUMBER, rownum, column, {"text": text}) from None
+    if not math.isfinite(value):
+        raise TidyInputError(ErrorCode.NOT_A_NUMBER, rownum, column, {"text": text})
+    return value
+
+
+def _year(row: dict[str, str], column: str, rownum: int) -> int:
+    text = row.get(column, "")
+    if not text:
+        raise TidyInputError(ErrorCode.MISSING_VALUE, rownum, column)
+    try:
+        year = int(text)
+    except ValueError:
+        raise TidyInputError(ErrorCode.NOT_A_YEAR, rownum, column, {"text": text}) from None
+    if not 1900 <= year <= 2200:
+        raise TidyInputError(ErrorCode.NOT_A_YEAR, rownum, column, {"text": text})
+    return year
+
+
+def _choice(
+    config: dict[str, str], column: str, rownum: int, choices: tuple[str, ...], default: str
+) -> str:
+    text = config[column] or default
+    if text not in choices:
+        raise TidyInputError(
+            ErrorCode.BAD_CHOICE, rownum, column, {"text": text, "choices": ", ".join(choices)}
+        )
+    return text
+
+
+def _rule(config: dict[str, str], rownum: int, first_year: int) -> Rule:
+    direction = _choice(config, "direction", rownum, DIRECTIONS, "")
+    target = _number(config, "target", rownum)
+    change = _number(config, "target_change", rownum)
+    if direction in (">=", "<=", "~") and target is None and change is None:
+        raise TidyInputError(ErrorCode.NO_TARGET, rownum, "target", {"direction": direction})
+    baseline = _year(config, "baseline_year", rownum) if config["baseline_year"] else first_year
+    factor = _number(config, "factor", rownum)
+    return Rule(
+        direction=direction,
+        target=target,
+        target_year=_year(config, "target_year", rownum),
+        baseline_year=baseline,
+        scale=_choice(config, "scale", rownum, SCALES, "linear"),
+        kind=_choice(config, "kind", rownum, KINDS, "value"),
+        factor=1.0 if factor is None else factor,
+        target_change=change,
+        tolerance=_number(config, "tolerance", rownum),
+        percent=factor == 100,
+    )

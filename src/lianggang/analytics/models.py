@@ -1,0 +1,111 @@
+"""Derived figures: rebuilt by the store from approved values, never edited by hand."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    REPORTED = "reported", _("reported at this level")
+    AGGREGATED = "aggregated", _("aggregated from the level below")
+    MIXED = "mixed", _("partly reported, partly aggregated")
+
+
+class Status(models.TextChoices):
+    ACHIEVED = "ACHIEVED", _("achieved")
+    ON_TRACK = "ON_TRACK", _("on track")
+    OFF_TRACK = "OFF_TRACK", _("off track")
+    REGRESSING = "REGRESSING", _("regressing")
+    INSUFFICIENT_DATA = "INSUFFICIENT_DATA", _("insufficient data")
+    NO_DATA = "NO_DATA", _("no data")
+    NO_TARGET = "NO_TARGET", _("no numeric target")
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(
+        "framework.Indicator", models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    orgunit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        models.CASCADE,
+        related_name="indicator_values",
+        verbose_name=_("org unit"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    disaggregation = models.CharField(_("disaggregation"), max_length=40, default="total")
+    value = models.FloatField(_("value"), null=True)
+    numerator = models.FloatField(_("numerator"), null=True)
+    denominator = models.FloatField(_("denominator"), null=True)
+    ci_low = models.FloatField(_("95% interval, lower"), null=True)
+    ci_high = models.FloatField(_("95% interval, upper"), null=True)
+    unstable = models.BooleanField(_("unstable (fewer than 20 events)"), default=False)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    n_reporting = models.PositiveIntegerField(_("children reporting"), null=True)
+    n_children = models.PositiveIntegerField(_("children"), default=0)
+    denominator_coverage = models.FloatField(_("share of denominator covered"), null=True)
+
+    class Meta:
+        ordering = ["indicator", "orgunit", "year"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "orgunit", "year", "disaggregation"],
+                name="indicatorvalue_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["orgunit", "year"], name="indicatorvalue_ou_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.orgunit_id}/{self.year}: {self.value}"
+
+
+class Assessment(models.Model):
+    """The judgement of a target for an indicator, org unit and year (METHOD.md §3)."""
+
+    indicator = models.ForeignKey(
+        "framework.Indicator",
+        models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("indicator"),
+    )
+    orgunit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("org unit"),
+    )
+    year = models.PositiveSmallIntegerField(_("as of year"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    substatus = models.CharField(_("sub-status"), max_length=30, blank=True)
+    target_value = models.FloatField(_("target applied"), null=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    latest_year = models.FloatField(_("latest year"), null=True)
+    latest_value = models.FloatField(_("latest value"), null=True)
+    ci_low = models.FloatField(_("95% interval, lower"), null=True)
+    ci_high = models.FloatField(_("95% interval, upper"), null=True)
+    pooled_years = models.PositiveSmallIntegerField(_("years pooled"), default=1)
+    baseline_value = models.FloatField(_("baseline value"), null=True)
+    slope = models.FloatField(_("trend slope"), null=True)
+    p_value = models.FloatField(_("p-value of the slope"), null=True)
+    projected_value = models.FloatField(_("projected value in the target year"), null=True)
+    year_met = models.PositiveSmallIntegerField(_("year the target is met"), null=True)
+    met_beyond_horizon = models.BooleanField(_("not met within 50 years"), default=False)
+    pace = models.FloatField(_("pace"), null=True)
+    required_pace = models.FloatField(_("required pace"), null=True)
+    pace_ratio = models.FloatField(_("pace / required pace"), null=True)
+    share_of_way = models.FloatField(_("share of the way to the target"), null=True)
+    share_of_time = models.FloatField(_("share of time elapsed"), null=True)
+
+    class Meta:
+        ordering = ["indicator", "orgunit", "year"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "orgunit", "year"], name="assessment_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["orgunit", "year"], name="assessment_ou_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.orgunit_id}/{self.year}: {self.status}"

@@ -1,0 +1,342 @@
+"""The `lianggang` command.
+
+Its own sub-commands are listed by `lianggang --help`; anything else is handed to Django's
+management commands (`lianggang migrate`, `lianggang createsuperuser`, `lianggang shell`…).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+OWN_COMMANDS = {
+    "setup",
+    "orgunits",
+    "framework",
+    "demo",
+    "analytics",
+    "assess",
+    "export",
+    "admin",
+    "serve",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianggang.config.settings")
+    if not args or args[0] in OWN_COMMANDS or args[0] in ("-h", "--help"):
+        return run(args)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lianggang", *args])
+    return 0
+
+
+def _setup_django() -> None:
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(os.environ.get("LIANGGANG_LANGUAGE", settings.LANGUAGE_CODE))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lianggang",
+        description="Lianggang (两纲监测): monitoring of the women's and children's outlines.",
+        epilog="Other commands (migrate, createsuperuser, shell…) go to Django.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="migrate the database and load org units and the framework")
+    o = sub.add_parser("orgunits", help="org units and departments")
+    o.add_argument("action", choices=["load"])
+    o.add_argument("--dir", type=Path, help="folder with hierarchy.csv and departments.csv")
+    f = sub.add_parser("framework", help="outlines, targets and indicators")
+    f.add_argument("action", choices=["load"])
+    f.add_argument("--dir", type=Path, help="folder with the outline YAML files")
+    d = sub.add_parser("demo", help="synthetic demo data (演示数据，非官方统计)")
+    d.add_argument("action", choices=["load", "delete"])
+    d.add_argument("--force", action="store_true", help="regenerate even if already loaded")
+    a = sub.add_parser("analytics", help="derived figures")
+    a.add_argument("action", choices=["rebuild"])
+    s = sub.add_parser("assess", help="judge series from a tidy CSV (no database needed)")
+    s.add_argument("input", help="CSV file, or - for standard input")
+    s.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    e = sub.add_parser("export", help="export values, indicator values or judgements")
+    e.add_argument("what", choices=["values", "indicators", "assessments"])
+    e.add_argument("--outline", required=True, help="women-2021, children-2021, women-2011…")
+    e.add_argument("--year", required=True, type=int)
+    e.add_argument("--orgunit", help="GB/T 2260 code: this unit and the units below it")
+    e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    e.add_argument("-o", "--output", help="file to write (default: standard output for CSV)")
+    ad = sub.add_parser("admin", help="the administrator account")
+    ad.add_argument("action", choices=["ensure"])
+    ad.add_argument("--username", default="admin")
+    ad.add_argument(
+        "--password-file",
+        type=Path,
+        help="keep a generated password here so that a later run can print it again",
+    )
+    sv = sub.add_parser("serve", help="serve the web application (waitress)")
+    sv.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    sv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    sv.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "8")))
+    return p
+
+
+def run(args: list[str], stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    ns = _parser().parse_args(args)
+    _setup_django()
+    handler = globals()[f"_cmd_{ns.command}"]
+    code: int = handler(ns, out, err)
+    return code
+
+
+def _cmd_setup(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _cmd_orgunits(argparse.Namespace(dir=None), out, err)
+    return _cmd_framework(argparse.Namespace(dir=None), out, err)
+
+
+def _cmd_orgunits(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.orgunits.services import orgunits_load
+
+    report = orgunits_load(directory=ns.dir)
+    out.write(
+        _("Org units and departments: %(created)d created, %(updated)d updated.\n")
+        % {"created": report.created, "updated": report.updated}
+    )
+    return 0
+
+
+def _cmd_framework(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.framework.errors import FrameworkError
+    from lianggang.framework.services import framework_load
+
+    try:
+        report = framework_load(directory=ns.dir)
+    except FrameworkError as exc:
+        err.write(f"{exc}\n")
+        return 1
+    created = sum(report.created.values())
+    updated = sum(report.updated.values())
+    out.write(
+        _("Framework: %(created)d rows created, %(updated)d updated.\n")
+        % {"created": created, "updated": updated}
+    )
+    for item in report.skipped:
+        err.write(_("Skipped (org unit not loaded): %(item)s\n") % {"item": item})
+    return 0
+
+
+def _cmd_demo(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.demo.services import demo_delete, demo_load
+
+    if ns.action == "delete":
+        demo_delete()
+        out.write(_("Demo data deleted.\n"))
+        return 0
+    report = demo_load(force=ns.force)
+    if report.loaded:
+        out.write(
+            _(
+                "Demo data (synthetic, not official statistics): %(values)d values over "
+                "%(rounds)d years.\n"
+            )
+            % {"values": report.values, "rounds": report.rounds}
+        )
+    else:
+        out.write(_("Demo data already loaded; nothing to do (use --force to regenerate).\n"))
+    return 0
+
+
+def _cmd_analytics(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.analytics.store import analytics_rebuild
+
+    r = analytics_rebuild()
+    out.write(
+        _(
+            "Analytics rebuilt from %(values)d approved values: %(iv)d indicator values, "
+            "%(a)d judgements in %(s).1f s.\n"
+        )
+        % {"values": r.values_read, "iv": r.indicator_values, "a": r.assessments, "s": r.seconds}
+    )
+    return 0
+
+
+def _tidy_message(exc: Any) -> str:
+    from django.utils.translation import gettext as _
+
+    from lianggang.analytics.engine.tidy import ErrorCode
+
+    messages = {
+        ErrorCode.EMPTY: _("The file is empty: expected a header row."),
+        ErrorCode.MISSING_COLUMN: _("The header has no column “%(column)s”."),
+        ErrorCode.MISSING_VALUE: _("Row %(row)s, column “%(column)s”: a value is required."),
+        ErrorCode.NOT_A_NUMBER: _(
+            "Row %(row)s, column “%(column)s”: expected a number, found “%(text)s”."
+        ),
+        ErrorCode.NOT_A_YEAR: _(
+            "Row %(row)s, column “%(column)s”: expected a year such as 2024, found “%(text)s”."
+        ),
+        ErrorCode.BAD_CHOICE: _(
+            "Row %(row)s, column “%(column)s”: “%(text)s” is not one of %(choices)s."
+        ),
+        ErrorCode.INCONSISTENT: _(
+            "Row %(row)s, column “%(column)s”: series “%(series)s” has “%(expected)s” here on "
+            "row %(first_row)s; a series' configuration must be the same on every row."
+        ),
+        ErrorCode.DUPLICATE_YEAR: _(
+            "Row %(row)s, column “%(column)s”: series “%(series)s” already has year %(year)s "
+            "on row %(first_row)s."
+        ),
+        ErrorCode.BAD_DENOMINATOR: _(
+            "Row %(row)s, column “%(column)s”: the denominator must be greater than 0."
+        ),
+        ErrorCode.NO_TARGET: _(
+            "Row %(row)s, column “%(column)s”: direction “%(direction)s” needs a target."
+        ),
+    }
+    params = {"row": exc.row, "column": exc.column, **exc.params}
+    return str(messages[exc.code] % params)
+
+
+def _cmd_assess(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.analytics.engine.tidy import (
+        TidyInputError,
+        judge,
+        read_series,
+        write_judgements,
+    )
+
+    try:
+        if ns.input == "-":
+            series = read_series(sys.stdin)
+        else:
+            with open(ns.input, encoding="utf-8-sig", newline="") as f:
+                series = read_series(f)
+    except OSError as exc:
+        err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": ns.input, "error": exc})
+        return 2
+    except TidyInputError as exc:
+        err.write(f"{ns.input}: {_tidy_message(exc)}\n")
+        return 1
+    if ns.output:
+        with open(ns.output, "w", encoding="utf-8", newline="") as f:
+            n = write_judgements(judge(series), f)
+        err.write(_("%(n)d series judged; written to %(path)s.\n") % {"n": n, "path": ns.output})
+    else:
+        write_judgements(judge(series), out)
+    return 0
+
+
+def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.analytics.exports import EXPORTS, write_csv, write_xlsx
+    from lianggang.collection.selectors import data_is_demo
+    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.framework.models import Outline
+    from lianggang.orgunits.models import OrgUnit
+
+    outline = Outline.objects.filter(code=ns.outline).first()
+    if outline is None:
+        codes = ", ".join(Outline.objects.values_list("code", flat=True))
+        err.write(
+            _("Unknown outline “%(code)s”; known: %(codes)s.\n")
+            % {"code": ns.outline, "codes": codes}
+        )
+        return 2
+    orgunit = None
+    if ns.orgunit:
+        orgunit = OrgUnit.objects.filter(code=ns.orgunit).first()
+        if orgunit is None:
+            err.write(_("Unknown org unit code “%(code)s”.\n") % {"code": ns.orgunit})
+            return 2
+    columns, build = EXPORTS[ns.what]
+    rows = build(outline=outline, year=ns.year, orgunit=orgunit)
+    note = DEMO_LABEL if data_is_demo() else ""
+    if ns.format == "xlsx":
+        if not ns.output:
+            err.write(_("An Excel export needs --output FILE.\n"))
+            return 2
+        Path(ns.output).write_bytes(write_xlsx(columns, rows, note))
+    elif ns.output:
+        with open(ns.output, "w", encoding="utf-8", newline="") as f:
+            write_csv(columns, rows, f, note)
+    else:
+        write_csv(columns, rows, out, note)
+    if note:
+        err.write(_("Note: %(label)s (synthetic demo data).\n") % {"label": note})
+    return 0
+
+
+def _cmd_admin(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.accounts.services import admin_ensure
+
+    password = os.environ.get("LIANGGANG_DEMO_PASSWORD") or None
+    remembered = None
+    if ns.password_file and ns.password_file.exists():
+        remembered = ns.password_file.read_text().strip() or None
+    _created, set_password = admin_ensure(username=ns.username, password=password)
+    shown = set_password or remembered
+    if set_password and ns.password_file:
+        ns.password_file.parent.mkdir(parents=True, exist_ok=True)
+        ns.password_file.write_text(set_password)
+        ns.password_file.chmod(0o600)
+    if shown:
+        out.write(
+            _("Login: user “%(user)s”, password “%(password)s”\n")
+            % {"user": ns.username, "password": shown}
+        )
+    else:
+        out.write(
+            _(
+                "Login: user “%(user)s” (existing password; set LIANGGANG_DEMO_PASSWORD to "
+                "change it)\n"
+            )
+            % {"user": ns.username}
+        )
+    return 0
+
+
+def _cmd_serve(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+    from waitress import serve
+
+    from lianggang.config.wsgi import application
+
+    out.write(
+        _("Serving on http://%(host)s:%(port)d/ (Ctrl-C stops)\n")
+        % {"host": ns.host, "port": ns.port}
+    )
+    out.flush()
+    serve(application, host=ns.host, port=ns.port, threads=ns.threads, ident="lianggang")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

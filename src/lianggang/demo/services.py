@@ -1,0 +1,151 @@
+"""Load the synthetic demo data into the database (idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from lianggang.collection.models import (
+    DataSet,
+    DataValue,
+    Round,
+    RoundState,
+    Submission,
+    SubmissionState,
+)
+from lianggang.framework.models import DataElement, Indicator
+from lianggang.orgunits.models import Department, Level, OrgUnit
+
+from .generate import County, Formula, Generator, load_params
+
+DEMO_LABEL = "演示数据，非官方统计"
+OUTLINE_ORDER = ("women-2021", "children-2021", "women-2011", "children-2011")
+
+
+@dataclass
+class DemoReport:
+    loaded: bool
+    values: int = 0
+    rounds: int = 0
+
+
+def demo_exists() -> bool:
+    return Round.objects.filter(is_demo=True).exists()
+
+
+@transaction.atomic
+def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoReport:
+    """Generate and store approved demo values 2010–2025 for every county of the prefecture."""
+    if demo_exists() and not force:
+        return DemoReport(loaded=False)
+    if force:
+        demo_delete()
+    params = load_params()
+    prefecture = OrgUnit.objects.get(code=prefecture_code)
+    counties = list(OrgUnit.objects.filter(parent=prefecture, level=Level.COUNTY).order_by("code"))
+    indicators = sorted(
+        Indicator.objects.select_related(
+            "numerator", "denominator", "target__area__outline"
+        ).prefetch_related("departments"),
+        key=lambda i: (
+            OUTLINE_ORDER.index(i.target.area.outline.code)
+            if i.target.area.outline.code in OUTLINE_ORDER
+            else 99,
+            i.target.area.number,
+            i.target.sort_order,
+            i.sort_order,
+        ),
+    )
+    formulas = [
+        Formula(
+            numerator=i.numerator.code,
+            denominator=i.denominator.code if i.denominator else None,
+            factor=i.factor,
+            kind=i.kind,
+            scale=i.scale,
+        )
+        for i in indicators
+    ]
+    residence = {
+        e.code for e in DataElement.objects.all() if "residence" in (e.disaggregations or [])
+    }
+    generator = Generator(
+        counties=[County(c.code, c.population or 0) for c in counties],
+        prefecture=prefecture.code,
+        formulas=formulas,
+        residence_elements=residence,
+        params=params,
+    )
+    generated = list(generator.run())
+
+    # Each element is reported by the first department responsible for an indicator using it.
+    element_department: dict[str, Department] = {}
+    for i in indicators:
+        dept = next(iter(i.departments.all()), None)
+        for el in (i.numerator, i.denominator):
+            if el is not None and dept is not None:
+                element_department.setdefault(el.code, dept)
+    elements = {e.code: e for e in DataElement.objects.all()}
+    data_sets = {}
+    for code, dept in element_department.items():
+        if dept.code not in data_sets:
+            data_sets[dept.code], _ = DataSet.objects.get_or_create(
+                code=f"annual-{dept.code}",
+                defaults={"name": f"{dept.name}年度监测数据", "department": dept},
+            )
+        data_sets[dept.code].elements.add(elements[code])
+    units = {o.code: o for o in [prefecture, *counties]}
+    now = timezone.now()
+    rounds = {}
+    for year in range(params["first_year"], params["last_year"] + 1):
+        rounds[year] = Round.objects.create(
+            year=year,
+            state=RoundState.CLOSED,
+            opens_on=dt.date(year + 1, 3, 1),
+            closes_on=dt.date(year + 1, 4, 30),
+            is_demo=True,
+        )
+    submissions: dict[tuple[int, str, str], Submission] = {}
+    for g in generated:
+        key = (g.year, element_department[g.element].code, g.orgunit)
+        if key not in submissions:
+            submissions[key] = Submission(
+                round=rounds[g.year],
+                data_set=data_sets[key[1]],
+                orgunit=units[g.orgunit],
+                state=SubmissionState.APPROVED,
+                approved_at=now,
+            )
+    Submission.objects.bulk_create(submissions.values(), batch_size=2000)
+    saved = {
+        (s.round.year, s.data_set.department.code, s.orgunit.code): s
+        for s in Submission.objects.filter(round__is_demo=True).select_related(
+            "round", "data_set__department", "orgunit"
+        )
+    }
+    DataValue.objects.bulk_create(
+        (
+            DataValue(
+                element=elements[g.element],
+                orgunit=units[g.orgunit],
+                year=g.year,
+                disaggregation=g.disaggregation,
+                value=g.value,
+                comment=DEMO_LABEL,
+                submission=saved[g.year, element_department[g.element].code, g.orgunit],
+            )
+            for g in generated
+        ),
+        batch_size=2000,
+    )
+    return DemoReport(loaded=True, values=len(generated), rounds=len(rounds))
+
+
+@transaction.atomic
+def demo_delete() -> None:
+    DataValue.objects.filter(submission__round__is_demo=True).delete()
+    Submission.objects.filter(round__is_demo=True).delete()
+    Round.objects.filter(is_demo=True).delete()

@@ -1,0 +1,60 @@
+"""How figures and judgements are shown: labels, colours, number formats."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from lianggang.analytics.models import Status
+
+STATUS_LABELS = {
+    Status.ACHIEVED: pgettext_lazy("status", "Achieved"),
+    Status.ON_TRACK: pgettext_lazy("status", "On track"),
+    Status.OFF_TRACK: pgettext_lazy("status", "Off track"),
+    Status.REGRESSING: pgettext_lazy("status", "Regressing"),
+    Status.INSUFFICIENT_DATA: pgettext_lazy("status", "Insufficient data"),
+    Status.NO_DATA: pgettext_lazy("status", "No data"),
+    Status.NO_TARGET: pgettext_lazy("status", "No numeric target"),
+}
+
+SUBSTATUS_LABELS = {
+    "confirmed": _("confirmed"),
+    "provisional": _("provisional"),
+    "lost": _("met earlier, lost since"),
+    "small_numbers": _("too few events"),
+    "too_few_points": _("too few years of data"),
+    "no_baseline": _("no baseline value"),
+    "improving": _("improving too slowly"),
+    "stagnant": _("stagnant"),
+    "uncertain_decline": _("declining (not significant)"),
+    "moving_away": _("moving away from the target"),
+    "strong_improvement": _("strong improvement"),
+    "moderate_improvement": _("moderate improvement"),
+    "limited_improvement": _("limited improvement"),
+    "deterioration": _("deterioration"),
+}
+
+# CSS class and a one-character symbol, so that status never relies on colour alone.
+STATUS_STYLE = {
+    "ACHIEVED": ("st-achieved", "✓"),
+    "ON_TRACK": ("st-on-track", "↗"),
+    "OFF_TRACK": ("st-off-track", "!"),
+    "REGRESSING": ("st-regressing", "↘"),
+    "INSUFFICIENT_DATA": ("st-insufficient", "?"),
+    "NO_DATA": ("st-no-data", "–"),
+    "NO_TARGET": ("st-no-target", "~"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(Status(status), status)) if status else ""
+
+
+def substatus_label(substatus: str) -> str:
+    return str(SUBSTATUS_LABELS.get(substatus, substatus)) if substatus else ""
+
+
+def format_value(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}"

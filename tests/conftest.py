@@ -1,0 +1,33 @@
+"""Test set-up: the demo prefecture is loaded once per test database (SQLite or PostgreSQL).
+
+Tests run inside transactions that are rolled back, so each sees the same loaded demo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    from lianggang.analytics.store import analytics_rebuild
+    from lianggang.demo.services import demo_load
+    from lianggang.framework.services import framework_load
+    from lianggang.orgunits.services import orgunits_load
+
+    with django_db_blocker.unblock():
+        orgunits_load()
+        framework_load()
+        demo_load()
+        analytics_rebuild()
+    return
+
+
+@pytest.fixture
+def admin_client(client: Any, django_user_model: Any) -> Any:
+    user = django_user_model.objects.create_superuser("tester", "", "a-long-test-password")
+    client.force_login(user)
+    return client

@@ -1,0 +1,79 @@
+import re
+import time
+from typing import Any
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_a_login(client: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    login = client.get("/accounts/login/")
+    assert "登录" in login.content.decode()
+
+
+def test_login_then_dashboard(client: Any, django_user_model: Any) -> None:
+    django_user_model.objects.create_user("clerk", password="a-long-test-password")
+    response = client.post(
+        "/accounts/login/", {"username": "clerk", "password": "a-long-test-password"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_dashboard_in_chinese_with_counts_list_and_grid(admin_client: Any) -> None:
+    html = admin_client.get("/?outline=children-2021").content.decode()
+    assert "演示数据，非官方统计" in html
+    for word in ("已实现", "按期可实现", "进展偏慢", "出现倒退", "数据不足"):
+        assert word in html
+    assert "学前教育毛入园率" in html
+    assert "康定市" in html
+    assert "得荣县" in html
+    cells = re.findall(r'<td class="cell ', html)
+    assert len(cells) == 18 * 27
+    assert 'id="spark-c21-preschool"' in html
+    assert "echarts.min.js" in html
+
+
+def test_dashboard_in_english(admin_client: Any) -> None:
+    admin_client.cookies["django_language"] = "en"
+    html = admin_client.get("/").content.decode()
+    assert 'lang="en"' in html
+    assert "Achieved" in html
+    assert "Off track" in html
+
+
+def test_indicator_page(admin_client: Any) -> None:
+    html = admin_client.get("/indicators/c21-preschool/").content.decode()
+    assert "在园幼儿数" in html
+    assert "3—5岁儿童人口" in html
+    assert "92.5" in html
+    assert "甘孜藏族自治州" in html
+    assert "教育局" in html
+    assert 'id="chart-data"' in html
+    assert admin_client.get("/indicators/nope/").status_code == 404
+
+
+def test_county_dashboard(admin_client: Any) -> None:
+    response = admin_client.get("/?orgunit=513301&year=2024")
+    assert response.status_code == 200
+    assert "康定市" in response.content.decode()
+    assert admin_client.get("/?orgunit=999").status_code == 404
+
+
+def test_echarts_is_served_locally(admin_client: Any) -> None:
+    assert finders.find("vendor/echarts/echarts.min.js")
+    response = admin_client.get("/static/vendor/echarts/echarts.min.js")
+    assert response.status_code == 200
+
+
+def test_dashboard_is_quick(admin_client: Any) -> None:
+    admin_client.get("/")
+    started = time.perf_counter()
+    admin_client.get("/?outline=children-2021")
+    # A guard against a pathological regression only; bench/dashboard.py measures it.
+    assert time.perf_counter() - started < 5
