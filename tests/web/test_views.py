@@ -77,3 +77,15 @@ def test_dashboard_is_quick(admin_client: Any) -> None:
     admin_client.get("/?outline=children-2021")
     # A guard against a pathological regression only; bench/dashboard.py measures it.
     assert time.perf_counter() - started < 5
+
+
+def test_english_pages_use_english_names(admin_client: Any) -> None:
+    admin_client.cookies["django_language"] = "en"
+    html = admin_client.get("/indicators/w21-mmr/").content.decode()
+    assert "Maternal mortality ratio" in html and "Women and health" in html
+    assert "Urban" in html and "Rural" in html
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(admin_client: Any) -> None:
+    html = admin_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html and "已实现" in html

@@ -26,7 +26,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _secret_key() -> str:
     """Take the key from the environment, else keep one in var/ so sessions survive restarts."""
-    key = os.environ.get("SECRET_KEY") or os.environ.get("LIANGGANG_SECRET_KEY")
+    key = os.environ.get("SECRET_KEY")
     if key:
         return key
     path = VAR_DIR / "secret_key"
@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lianggang.web.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

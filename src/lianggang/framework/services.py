@@ -232,9 +232,10 @@ def _load_indicator(
                 department=code,
             )
         wanted.append(departments[code])
-    if set(indicator.departments.values_list("pk", flat=True)) != set(wanted):
+    current = set(indicator.departments.values_list("pk", flat=True))
+    if current != set(wanted):
         indicator.departments.set(wanted)
-        report.count("Indicator.departments", created=False, changed=True)
+        report.count("Indicator.departments", created=not current, changed=True)
 
 
 def _load_overrides(path: Path, report: LoadReport) -> None:

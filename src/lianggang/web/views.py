@@ -7,11 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianggang.analytics.models import Assessment, IndicatorValue
 from lianggang.analytics.selectors import dashboard_data, latest_assessment_year
-from lianggang.framework.models import Indicator, Outline, TargetOverride
+from lianggang.framework.models import (
+    DisaggregationOption,
+    Indicator,
+    Outline,
+    TargetOverride,
+)
 from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_home
 
@@ -110,7 +116,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "target_label": _("Target"),
         "series": [
             {
-                "name": u.name,
+                "name": u.name_en if translation.get_language() == "en" and u.name_en else u.name,
                 "main": u.pk == orgunit.pk,
                 "values": [
                     (by_unit.get(u.pk, {}).get(y).value if by_unit.get(u.pk, {}).get(y) else None)  # type: ignore[union-attr]
@@ -143,6 +149,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "table": table,
         "latest_year": latest_year,
         "disaggregated": disaggregated,
+        "breakdown_names": {
+            o.code: o
+            for o in DisaggregationOption.objects.filter(
+                code__in={v.disaggregation for v in disaggregated}
+            )
+        },
         "status_style": STATUS_STYLE,
         "main_assessment": assessments.get(orgunit.pk),
     }

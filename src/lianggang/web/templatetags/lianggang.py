@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from lianggang.web.presentation import (
     STATUS_STYLE,
@@ -50,3 +51,18 @@ def year_label(year: float | None) -> str:
     if year is None:
         return "—"
     return str(int(year)) if float(year).is_integer() else f"{year:.1f}"
+
+
+@register.filter
+def tr(obj: Any) -> str:
+    """The object's English name when the page is in English and it has one, else its name."""
+    name_en = getattr(obj, "name_en", "")
+    if name_en and (get_language() or "").startswith("en"):
+        return str(name_en)
+    return str(getattr(obj, "name", obj))
+
+
+@register.filter
+def comparator(direction: str) -> str:
+    """The sign written before a target: ≥, ≤ or ≈ (nothing for targets without a number)."""
+    return {">=": "≥", "<=": "≤", "~": "≈"}.get(direction, "")

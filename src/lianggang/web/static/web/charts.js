@@ -39,7 +39,7 @@
     });
     if (data.target !== null && series.length) {
       series[0].markLine = { symbol: "none", lineStyle: { type: "dashed", color: "#b45309" },
-        label: { formatter: data.target_label + " " + data.target }, data: [{ yAxis: data.target }] };
+        label: { formatter: data.target_label + " " + data.target, position: "insideEndTop" }, data: [{ yAxis: data.target }] };
     }
     var selected = {};
     data.series.forEach(function (s, i) { selected[s.name] = s.main || i < 4; });
