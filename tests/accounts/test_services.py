@@ -8,9 +8,12 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_is_created_once_with_a_generated_or_given_password() -> None:
     created, password = admin_ensure(username="boss", password=None)
-    assert created and password and len(password) >= 12
+    assert created
+    assert password
+    assert len(password) >= 12
     user = get_user_model().objects.get(username="boss")
-    assert user.is_superuser and user.check_password(password)
+    assert user.is_superuser
+    assert user.check_password(password)
     assert admin_ensure(username="boss", password=None) == (False, None)
     assert get_user_model().objects.get(username="boss").check_password(password)
 
