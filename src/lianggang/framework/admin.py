@@ -21,7 +21,7 @@ class AreaInline(admin.TabularInline):
 @admin.register(Outline)
 class OutlineAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "start_year", "end_year", "baseline_year")
-    inlines = [AreaInline]
+    inlines = (AreaInline,)
 
 
 class IndicatorInline(admin.StackedInline):
@@ -37,7 +37,7 @@ class TargetAdmin(admin.ModelAdmin):
     list_display = ("code", "area", "number", "text", "confidence")
     list_filter = ("area__outline", "confidence")
     search_fields = ("code", "text", "source")
-    inlines = [IndicatorInline]
+    inlines = (IndicatorInline,)
 
 
 class TargetOverrideInline(admin.TabularInline):
@@ -53,7 +53,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("numerator", "denominator", "target")
     filter_horizontal = ("departments",)
-    inlines = [TargetOverrideInline]
+    inlines = (TargetOverrideInline,)
 
 
 @admin.register(DataElement)
@@ -71,7 +71,7 @@ class DisaggregationOptionInline(admin.TabularInline):
 @admin.register(DisaggregationCategory)
 class DisaggregationCategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
-    inlines = [DisaggregationOptionInline]
+    inlines = (DisaggregationOptionInline,)
 
 
 @admin.register(TargetOverride)
