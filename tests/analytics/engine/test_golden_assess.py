@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lianggang.analytics.engine.tidy import OUTPUT_COLUMNS, judge, read_series, write_judgements
+from lianggang.analytics.engine.tidy import OUTPUT_COLUMNS
+from lianggang.cli import run
 
 CASES = sorted((Path(__file__).parent / "golden" / "assess").glob("*/"))
 
@@ -30,10 +31,8 @@ def _matches(expected: str, actual: str) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_case(case: Path) -> None:
-    with (case / "input.csv").open(encoding="utf-8") as f:
-        series = read_series(f)
-    out = io.StringIO()
-    write_judgements(judge(series), out)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["assess", str(case / "input.csv")], out, err) == 0, err.getvalue()
     actual = list(csv.DictReader(io.StringIO(out.getvalue())))
     with (case / "expected.csv").open(encoding="utf-8") as f:
         expected = list(csv.DictReader(f))
