@@ -14,6 +14,7 @@ import pytest
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     from lianggang.analytics.store import analytics_rebuild
+    from lianggang.collection.services import validation_rules_load
     from lianggang.demo.services import demo_load
     from lianggang.framework.services import framework_load
     from lianggang.orgunits.services import orgunits_load
@@ -22,6 +23,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
         orgunits_load()
         framework_load()
         demo_load()
+        validation_rules_load()
         analytics_rebuild()
     return
 
@@ -31,3 +33,9 @@ def admin_client(client: Any, django_user_model: Any) -> Any:
     user = django_user_model.objects.create_superuser("tester", "", "a-long-test-password")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Hashing at full strength costs a third of a second per user; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

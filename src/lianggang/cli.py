@@ -106,7 +106,17 @@ def _cmd_setup(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     _cmd_orgunits(argparse.Namespace(dir=None), out, err)
-    return _cmd_framework(argparse.Namespace(dir=None), out, err)
+    code = _cmd_framework(argparse.Namespace(dir=None), out, err)
+    if code:
+        return code
+    from django.utils.translation import gettext as _
+
+    from lianggang.collection.services import data_sets_ensure, validation_rules_load
+
+    data_sets_ensure()
+    rules = validation_rules_load()
+    out.write(_("Data sets and validation rules ready (%(n)d rules new).\n") % {"n": rules})
+    return 0
 
 
 def _cmd_orgunits(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

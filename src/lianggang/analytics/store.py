@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from lianggang.collection.selectors import datavalues_approved
-from lianggang.framework.models import Indicator, TargetOverride
+from lianggang.framework.models import DataElement, Indicator, TargetOverride
 from lianggang.orgunits.models import OrgUnit
 
 from .engine.aggregate import aggregate
@@ -28,10 +29,11 @@ class RebuildReport:
     seconds: float
 
 
-def _approved_values_table() -> pa.Table:
-    rows = datavalues_approved().values_list(
-        "element__code", "orgunit__code", "year", "disaggregation", "value"
-    )
+def _approved_values_table(element_codes: set[str] | None = None) -> pa.Table:
+    qs = datavalues_approved()
+    if element_codes is not None:
+        qs = qs.filter(element__code__in=element_codes)
+    rows = qs.values_list("element__code", "orgunit__code", "year", "disaggregation", "value")
     cols: tuple[list[object], ...] = ([], [], [], [], [])
     for row in rows.iterator(chunk_size=5000):
         for col, v in zip(cols, row, strict=True):
@@ -115,15 +117,41 @@ def _nan_to_none(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-@transaction.atomic
 def analytics_rebuild() -> RebuildReport:
     """Recompute every indicator value and judgement from approved data."""
+    return _recompute(Indicator.objects.all())
+
+
+def analytics_refresh(*, element_codes: set[str]) -> RebuildReport:
+    """Recompute the indicators that use any of these data elements, and only those."""
+    return _recompute(
+        Indicator.objects.filter(
+            Q(numerator__code__in=element_codes) | Q(denominator__code__in=element_codes)
+        )
+    )
+
+
+def analytics_refresh_for_submissions(submission_ids: list[int]) -> RebuildReport:
+    """Refresh the figures that rest on these submissions' data sets (called on commit)."""
+    codes = set(
+        DataElement.objects.filter(data_sets__submissions__in=submission_ids).values_list(
+            "code", flat=True
+        )
+    )
+    return analytics_refresh(element_codes=codes)
+
+
+@transaction.atomic
+def _recompute(indicator_qs: QuerySet[Indicator]) -> RebuildReport:
     started = time.perf_counter()
     units = list(OrgUnit.objects.all())
     indicators = list(
-        Indicator.objects.select_related("numerator", "denominator", "target__area__outline")
+        indicator_qs.select_related("numerator", "denominator", "target__area__outline")
     )
-    values = _approved_values_table()
+    elements = {i.numerator.code for i in indicators} | {
+        i.denominator.code for i in indicators if i.denominator
+    }
+    values = _approved_values_table(elements)
     computed = compute(
         aggregate(values, _hierarchy_table(units), _indicators_table(indicators)),
         _indicators_table(indicators),
@@ -131,7 +159,7 @@ def analytics_rebuild() -> RebuildReport:
     unit_by_code = {u.code: u for u in units}
     ind_by_code = {i.code: i for i in indicators}
 
-    IndicatorValue.objects.all().delete()
+    IndicatorValue.objects.filter(indicator__in=indicators).delete()
     rows = computed.to_pylist()
     IndicatorValue.objects.bulk_create(
         (
@@ -162,7 +190,7 @@ def analytics_rebuild() -> RebuildReport:
             series[r["indicator"], r["orgunit"]].append(
                 Observation(r["year"], _nan_to_none(r["value"]), r["numerator"], r["denominator"])
             )
-    last_year = max((r["year"] for r in rows), default=None)
+    last_year = datavalues_approved().order_by("-year").values_list("year", flat=True).first()
     targets = effective_targets(indicators, units)
     assessments = []
     if last_year is not None:
@@ -203,7 +231,7 @@ def analytics_rebuild() -> RebuildReport:
                             share_of_time=j.share_of_time,
                         )
                     )
-    Assessment.objects.all().delete()
+    Assessment.objects.filter(indicator__in=indicators).delete()
     Assessment.objects.bulk_create(assessments, batch_size=2000)
     return RebuildReport(
         values_read=values.num_rows,

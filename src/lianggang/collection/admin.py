@@ -3,7 +3,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import DataSet, DataValue, Round, Submission
+from .models import (
+    DataSet,
+    DataValue,
+    DataValueAudit,
+    Round,
+    Submission,
+    SubmissionEvent,
+    ValidationNote,
+    ValidationRule,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -41,3 +50,42 @@ class DataValueAdmin(ReadOnlyAdmin):
     list_display = ("element", "orgunit", "year", "disaggregation", "value")
     list_filter = ("year", "element")
     list_select_related = ("element", "orgunit")
+
+
+@admin.register(DataValueAudit)
+class DataValueAuditAdmin(ReadOnlyAdmin):
+    list_display = (
+        "at",
+        "actor",
+        "channel",
+        "element",
+        "orgunit",
+        "year",
+        "old_value",
+        "new_value",
+    )
+    list_filter = ("channel", "year")
+    list_select_related = ("actor", "element", "orgunit")
+
+
+@admin.register(SubmissionEvent)
+class SubmissionEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "submission", "from_state", "to_state", "reason")
+    list_select_related = (
+        "actor",
+        "submission__round",
+        "submission__data_set",
+        "submission__orgunit",
+    )
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(admin.ModelAdmin):
+    list_display = ("code", "left", "operator", "right", "severity", "enabled")
+    list_filter = ("severity", "enabled")
+    search_fields = ("code", "left", "right", "message")
+
+
+@admin.register(ValidationNote)
+class ValidationNoteAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "check_key", "author", "at")

@@ -30,6 +30,24 @@ class Round(models.Model):
         default=False,
         help_text=_("Everything made from this round is labelled 演示数据，非官方统计."),
     )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -53,6 +71,13 @@ class DataSet(models.Model):
     )
     elements = models.ManyToManyField(
         "framework.DataElement", related_name="data_sets", verbose_name=_("data elements")
+    )
+    levels = models.JSONField(
+        _("levels that report it"),
+        default=list,
+        help_text=_(
+            "Org-unit levels that get a submission of this data set, e.g. [4] for counties."
+        ),
     )
 
     class Meta:
@@ -81,6 +106,15 @@ class Submission(models.Model):
     )
     state = models.CharField(
         _("state"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -125,6 +159,9 @@ class DataValue(models.Model):
     disaggregation = models.CharField(_("disaggregation"), max_length=40, default="total")
     value = models.FloatField(_("value"))
     comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every change; guards against lost edits.")
+    )
     submission = models.ForeignKey(
         Submission, models.PROTECT, related_name="values", verbose_name=_("submission")
     )
@@ -152,3 +189,158 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element_id}@{self.orgunit_id}/{self.year}: {self.value}"
+
+
+class Channel(models.TextChoices):
+    GRID = "grid", _("web grid")
+    EXCEL = "excel", _("Excel upload")
+    API = "api", _("API")
+    CLI = "cli", _("command line")
+    ADMIN = "admin", _("admin site")
+    DEMO = "demo", _("demo generator")
+
+
+class DataValueAudit(models.Model):
+    """One change of one data value: who, when, through what, old → new, and why.
+
+    Keys are copied so that the history survives the value's deletion; rows are never updated.
+    """
+
+    element = models.ForeignKey(
+        "framework.DataElement", models.PROTECT, related_name="+", verbose_name=_("data element")
+    )
+    orgunit = models.ForeignKey(
+        "orgunits.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("org unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    disaggregation = models.CharField(_("disaggregation"), max_length=40)
+    submission = models.ForeignKey(
+        Submission, models.PROTECT, related_name="audit", verbose_name=_("submission")
+    )
+    old_value = models.FloatField(_("old value"), null=True)
+    new_value = models.FloatField(_("new value"), null=True)
+    old_comment = models.TextField(_("old comment"), blank=True)
+    new_comment = models.TextField(_("new comment"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    channel = models.CharField(_("through"), max_length=10, choices=Channel.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("data value change")
+        verbose_name_plural = _("data value changes")
+        indexes = [
+            models.Index(fields=["element", "orgunit", "year"], name="audit_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.element_id}@{self.orgunit_id}/{self.year}: {self.old_value} → {self.new_value}"
+        )
+
+
+class SubmissionEvent(models.Model):
+    """One state change of a submission (submit, approve, return, reopen), with its reason."""
+
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="events", verbose_name=_("submission")
+    )
+    from_state = models.CharField(_("from"), max_length=10, choices=SubmissionState.choices)
+    to_state = models.CharField(_("to"), max_length=10, choices=SubmissionState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.from_state} → {self.to_state}"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("error: blocks submission")
+    WARNING = "warning", _("warning: needs a comment")
+
+
+class Operator(models.TextChoices):
+    EQ = "==", "="
+    NE = "!=", "≠"
+    LT = "<", "<"
+    LE = "<=", "≤"
+    GT = ">", ">"
+    GE = ">=", "≥"
+    BOTH_OR_NEITHER = "both_or_neither", _("both or neither")
+
+
+class MissingValues(models.TextChoices):
+    SKIP_IF_ANY = "skip_if_any", _("skip the rule if any value is missing")
+    SKIP_IF_ALL = "skip_if_all", _("skip if all are missing; missing ones count as 0")
+    NEVER_SKIP = "never_skip", _("never skip; missing values count as 0")
+
+
+class ValidationRule(models.Model):
+    """left operator right, over the data elements of one org unit and year."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    left = models.CharField(
+        _("left expression"),
+        max_length=500,
+        help_text=_("Data element codes with + − × ÷ and numbers; element.option for a breakdown."),
+    )
+    operator = models.CharField(_("operator"), max_length=20, choices=Operator.choices)
+    right = models.CharField(_("right expression"), max_length=500)
+    missing = models.CharField(
+        _("missing values"),
+        max_length=12,
+        choices=MissingValues.choices,
+        default=MissingValues.SKIP_IF_ANY,
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    message = models.CharField(_("message"), max_length=300)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.get_operator_display()} {self.right}"
+
+
+class ValidationNote(models.Model):
+    """The explanation a clerk gives for a warning (a rule or an outlier) before submitting."""
+
+    submission = models.ForeignKey(
+        Submission,
+        models.CASCADE,
+        related_name="validation_notes",
+        verbose_name=_("submission"),
+    )
+    check_key = models.CharField(_("check"), max_length=200)
+    comment = models.TextField(_("explanation"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now=True)
+
+    class Meta:
+        ordering = ["submission", "check_key"]
+        verbose_name = _("explanation of a warning")
+        verbose_name_plural = _("explanations of warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "check_key"], name="validationnote_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.check_key}"

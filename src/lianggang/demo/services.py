@@ -16,8 +16,9 @@ from lianggang.collection.models import (
     Submission,
     SubmissionState,
 )
+from lianggang.collection.services import data_sets_ensure
 from lianggang.framework.models import DataElement, Indicator
-from lianggang.orgunits.models import Department, Level, OrgUnit
+from lianggang.orgunits.models import Level, OrgUnit
 
 from .generate import County, Formula, Generator, load_params
 
@@ -81,22 +82,14 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
     )
     generated = list(generator.run())
 
-    # Each element is reported by the first department responsible for an indicator using it.
-    element_department: dict[str, Department] = {}
-    for i in indicators:
-        dept = next(iter(i.departments.all()), None)
-        for el in (i.numerator, i.denominator):
-            if el is not None and dept is not None:
-                element_department.setdefault(el.code, dept)
+    # The data sets a real round would use: county-level ones, and the prefecture's summary.
+    data_sets_ensure()
+    data_set_of: dict[tuple[str, int], DataSet] = {}
+    for ds in DataSet.objects.prefetch_related("elements"):
+        for level in ds.levels:
+            for el in ds.elements.all():
+                data_set_of.setdefault((el.code, level), ds)
     elements = {e.code: e for e in DataElement.objects.all()}
-    data_sets = {}
-    for code, dept in element_department.items():
-        if dept.code not in data_sets:
-            data_sets[dept.code], _ = DataSet.objects.get_or_create(
-                code=f"annual-{dept.code}",
-                defaults={"name": f"{dept.name}年度监测数据", "department": dept},
-            )
-        data_sets[dept.code].elements.add(elements[code])
     units = {o.code: o for o in [prefecture, *counties]}
     now = timezone.now()
     rounds = {}
@@ -110,20 +103,21 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
         )
     submissions: dict[tuple[int, str, str], Submission] = {}
     for g in generated:
-        key = (g.year, element_department[g.element].code, g.orgunit)
+        data_set = data_set_of[g.element, units[g.orgunit].level]
+        key = (g.year, data_set.code, g.orgunit)
         if key not in submissions:
             submissions[key] = Submission(
                 round=rounds[g.year],
-                data_set=data_sets[key[1]],
+                data_set=data_set,
                 orgunit=units[g.orgunit],
                 state=SubmissionState.APPROVED,
                 approved_at=now,
             )
     Submission.objects.bulk_create(submissions.values(), batch_size=2000)
     saved = {
-        (s.round.year, s.data_set.department.code, s.orgunit.code): s
+        (s.round.year, s.data_set.code, s.orgunit.code): s
         for s in Submission.objects.filter(round__is_demo=True).select_related(
-            "round", "data_set__department", "orgunit"
+            "round", "data_set", "orgunit"
         )
     }
     DataValue.objects.bulk_create(
@@ -135,7 +129,9 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
                 disaggregation=g.disaggregation,
                 value=g.value,
                 comment=DEMO_LABEL,
-                submission=saved[g.year, element_department[g.element].code, g.orgunit],
+                submission=saved[
+                    g.year, data_set_of[g.element, units[g.orgunit].level].code, g.orgunit
+                ],
             )
             for g in generated
         ),

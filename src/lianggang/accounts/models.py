@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("system administrator")
+    COMMITTEE_OFFICER = "committee_officer", _("committee office officer")
+    COUNTY_OFFICER = "county_officer", _("county office officer")
+    CLERK = "clerk", _("department clerk")
+    VIEWER = "viewer", _("leader / viewer")
+
+
+class Membership(models.Model):
+    """A user's role and scope: an org-unit subtree × a set of departments."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="membership",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # String references keep the ground floor apps free of imports from each other.
+    orgunit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("org unit (with the units below it)"),
+    )
+    departments = models.ManyToManyField(
+        "orgunits.Department",
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("departments"),
+    )
+    all_departments = models.BooleanField(
+        _("all departments"),
+        default=False,
+        help_text=_("An empty list of departments means none, never all: tick this for all."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.orgunit}"

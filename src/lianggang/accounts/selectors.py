@@ -1,0 +1,61 @@
+"""Reads of users' roles and scopes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from .models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: a role, the path of an org-unit subtree and a set of departments.
+
+    An empty scope (no membership, inactive user) covers nothing; it never falls back to more.
+    """
+
+    role: str | None
+    orgunit_path: str | None
+    department_ids: frozenset[int] | None  # None: every department
+    superuser: bool = False
+
+    def covers_orgunit(self, path: str) -> bool:
+        if self.superuser:
+            return True
+        return self.orgunit_path is not None and path.startswith(self.orgunit_path)
+
+    def covers_department(self, department_id: int) -> bool:
+        if self.superuser:
+            return True
+        if self.role is None:
+            return False
+        return self.department_ids is None or department_id in self.department_ids
+
+    @property
+    def empty(self) -> bool:
+        return not self.superuser and self.role is None
+
+
+EMPTY = Scope(role=None, orgunit_path=None, department_ids=frozenset())
+
+
+def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return EMPTY
+    if getattr(user, "is_superuser", False):
+        return Scope(role=Role.ADMIN, orgunit_path="/", department_ids=None, superuser=True)
+    membership = Membership.objects.filter(user_id=user.pk).select_related("orgunit").first()
+    if membership is None:
+        return EMPTY
+    departments = (
+        None
+        if membership.all_departments
+        else frozenset(membership.departments.values_list("pk", flat=True))
+    )
+    return Scope(
+        role=membership.role,
+        orgunit_path=membership.orgunit.path,
+        department_ids=departments,
+    )

@@ -1,0 +1,533 @@
+"""Writes of the collection: each workflow step is one atomic service.
+
+Every service takes the acting user, checks access (``access.py``), locks what it changes,
+validates, saves, writes the audit, and defers side effects (analytics refresh) to on_commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianggang.framework.models import (
+    Aggregation,
+    DataElement,
+    DisaggregationOption,
+    Indicator,
+    Kind,
+)
+from lianggang.orgunits.models import OrgUnit
+
+from .access import Action, access_rounds, access_submission
+from .errors import CollectionError, ErrorCode
+from .models import (
+    Channel,
+    DataSet,
+    DataValue,
+    DataValueAudit,
+    Round,
+    RoundState,
+    Severity,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+    ValidationNote,
+    ValidationRule,
+)
+from .validation import Cell, Finding, validate_submission
+
+EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+# Called on commit with the ids of submissions whose approval changed (approved or reopened);
+# the analytics app registers its refresh here, so that collection never imports analytics.
+approval_listeners: list[Callable[[list[int]], object]] = []
+
+
+def _notify_approval_changed(submission_ids: list[int]) -> None:
+    def run() -> None:
+        for listener in approval_listeners:
+            listener(submission_ids)
+
+    transaction.on_commit(run)
+
+
+# Rounds ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(
+    *, actor: User, year: int, closes_on: dt.date, opens_on: dt.date | None = None
+) -> Round:
+    """Open the round of a data year and create a submission for each data set × reporting unit."""
+    access_rounds(actor)
+    if Round.objects.filter(year=year).exists():
+        raise CollectionError(ErrorCode.ROUND_EXISTS, year=year)
+    rnd = Round.objects.create(
+        year=year,
+        state=RoundState.OPEN,
+        opens_on=opens_on or timezone.localdate(),
+        closes_on=closes_on,
+        opened_at=timezone.now(),
+        opened_by=actor,
+    )
+    units = list(OrgUnit.objects.filter(aggregated=True))
+    Submission.objects.bulk_create(
+        Submission(round=rnd, data_set=ds, orgunit=unit)
+        for ds in DataSet.objects.order_by("code")
+        for unit in units
+        if unit.level in (ds.levels or [])
+    )
+    return rnd
+
+
+@transaction.atomic
+def round_close(*, actor: User, round_id: int) -> Round:
+    access_rounds(actor)
+    rnd = Round.objects.select_for_update().get(pk=round_id)
+    if rnd.state != RoundState.OPEN:
+        raise CollectionError(ErrorCode.ROUND_NOT_OPEN, year=rnd.year)
+    rnd.state = RoundState.CLOSED
+    rnd.closed_at = timezone.now()
+    rnd.closed_by = actor
+    rnd.save(update_fields=["state", "closed_at", "closed_by"])
+    return rnd
+
+
+# Values ---------------------------------------------------------------------------------------
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
+
+
+def parse_number(text: Any) -> float | None:
+    """Read what officers type: "1,234", "12.5%", full-width digits, spaces; "" is not reported.
+
+    >>> parse_number(" １，２３４ "), parse_number("12.5%"), parse_number(""), parse_number(0)
+    (1234.0, 12.5, None, 0.0)
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise ValueError(text)
+    if isinstance(text, int | float):
+        if not math.isfinite(text):
+            raise ValueError(text)
+        return float(text)
+    s = unicodedata.normalize("NFKC", str(text)).translate(_FULLWIDTH).strip()
+    s = s.replace(",", "").replace(" ", "").removesuffix("%")
+    if s in ("", "-", "—"):
+        return None
+    value = float(s)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cell to save: a value (None: not reported) and a comment.
+
+    ``expected_version`` is the version the user saw (0: the cell was empty); when the stored
+    version differs, the save is refused as a conflict rather than overwriting a newer value.
+    """
+
+    element: str
+    disaggregation: str
+    value: Any
+    comment: str = ""
+    expected_version: int | None = None
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    versions: dict[Cell, int] = field(default_factory=dict)
+
+
+def _check_entry(entry: Entry, element: DataElement) -> float | None:
+    try:
+        value = parse_number(entry.value)
+    except ValueError:
+        raise CollectionError(
+            ErrorCode.NOT_A_NUMBER, element=element.name, text=str(entry.value)
+        ) from None
+    if value is None:
+        return None
+    if element.integer and value < 0:
+        raise CollectionError(ErrorCode.NEGATIVE, element=element.name, value=value)
+    if element.integer and not float(value).is_integer():
+        raise CollectionError(ErrorCode.NOT_WHOLE, element=element.name, value=value)
+    return value
+
+
+@transaction.atomic
+def datavalues_save(
+    *,
+    actor: User,
+    submission_id: int,
+    entries: Sequence[Entry],
+    channel: str = Channel.GRID,
+    reason: str = "",
+) -> SaveResult:
+    """Save cells of a submission in one transaction: all of them, or none on any error."""
+    submission = access_submission(actor, submission_id, Action.EDIT)
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("round", "data_set")
+        .get(pk=submission.pk)
+    )
+    if submission.state not in EDITABLE:
+        raise CollectionError(ErrorCode.LOCKED, state=submission.get_state_display())
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(ErrorCode.ROUND_NOT_OPEN, year=submission.round.year)
+    elements = {e.code: e for e in submission.data_set.elements.all()}
+    existing = {
+        (v.element.code, v.disaggregation): v
+        for v in DataValue.objects.select_for_update(of=("self",))
+        .filter(
+            element__in=elements.values(),
+            orgunit_id=submission.orgunit_id,
+            year=submission.round.year,
+        )
+        .select_related("element", "updated_by")
+        .order_by("pk")
+    }
+    result = SaveResult()
+    audits = []
+    touched: list[Cell] = []
+    for entry in entries:
+        element = elements.get(entry.element)
+        if element is None:
+            raise CollectionError(
+                ErrorCode.UNKNOWN_ELEMENT, element=entry.element, data_set=submission.data_set.name
+            )
+        if entry.disaggregation != "total" and entry.disaggregation not in _options(element):
+            raise CollectionError(
+                ErrorCode.UNKNOWN_DISAGGREGATION,
+                element=element.name,
+                disaggregation=entry.disaggregation,
+            )
+        value = _check_entry(entry, element)
+        cell = (entry.element, entry.disaggregation)
+        current = existing.get(cell)
+        if entry.expected_version is not None:
+            stored = current.version if current else 0
+            if stored != entry.expected_version:
+                raise CollectionError(
+                    ErrorCode.CONFLICT,
+                    element=element.name,
+                    user=(current.updated_by if current and current.updated_by else "—"),
+                    current="—" if current is None else current.value,
+                    yours="—" if value is None else value,
+                )
+        comment = entry.comment.strip()
+        if current is None and value is None:
+            result.unchanged += 1
+            continue
+        if current is not None and current.value == value and current.comment == comment:
+            result.unchanged += 1
+            result.versions[cell] = current.version
+            continue
+        audits.append(
+            DataValueAudit(
+                element=element,
+                orgunit_id=submission.orgunit_id,
+                year=submission.round.year,
+                disaggregation=entry.disaggregation,
+                submission=submission,
+                old_value=current.value if current else None,
+                new_value=value,
+                old_comment=current.comment if current else "",
+                new_comment=comment,
+                actor=actor,
+                channel=channel,
+                reason=reason,
+            )
+        )
+        touched.append(cell)
+        if value is None:
+            assert current is not None
+            current.delete()
+            existing.pop(cell)
+            result.deleted += 1
+            result.versions[cell] = 0
+        elif current is None:
+            created = DataValue.objects.create(
+                element=element,
+                orgunit_id=submission.orgunit_id,
+                year=submission.round.year,
+                disaggregation=entry.disaggregation,
+                value=value,
+                comment=comment,
+                submission=submission,
+                updated_by=actor,
+            )
+            existing[cell] = created
+            result.created += 1
+            result.versions[cell] = created.version
+        else:
+            current.value = value
+            current.comment = comment
+            current.version += 1
+            current.updated_by = actor
+            current.save(update_fields=["value", "comment", "version", "updated_by", "updated_at"])
+            result.updated += 1
+            result.versions[cell] = current.version
+    DataValueAudit.objects.bulk_create(audits)
+    if touched:
+        result.findings = validate_submission(submission, touched)
+    return result
+
+
+def _options(element: DataElement) -> set[str]:
+    return set(
+        DisaggregationOption.objects.filter(
+            category__code__in=element.disaggregations or []
+        ).values_list("code", flat=True)
+    )
+
+
+# Workflow -------------------------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    actor: User,
+    submission_id: int,
+    action: Action,
+    allowed_from: Iterable[str],
+    to_state: str,
+    verb: Any,
+    reason: str = "",
+    reason_required: bool = False,
+) -> Submission:
+    submission = access_submission(actor, submission_id, action)
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("round", "data_set")
+        .get(pk=submission.pk)
+    )
+    if submission.state not in allowed_from:
+        raise CollectionError(
+            ErrorCode.BAD_TRANSITION, state=submission.get_state_display(), action=verb
+        )
+    if reason_required and not reason.strip():
+        raise CollectionError(ErrorCode.REASON_REQUIRED)
+    SubmissionEvent.objects.create(
+        submission=submission,
+        from_state=submission.state,
+        to_state=to_state,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    submission.state = to_state
+    return submission
+
+
+def blocking_findings(submission: Submission) -> tuple[list[Finding], list[Finding]]:
+    """Return the errors and the warnings still without an explanation."""
+    findings = validate_submission(submission)
+    explained = set(submission.validation_notes.values_list("check_key", flat=True))
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    warnings = [f for f in findings if f.severity == Severity.WARNING and f.key not in explained]
+    return errors, warnings
+
+
+class SubmissionBlocked(CollectionError):
+    def __init__(self, errors: list[Finding], warnings: list[Finding]) -> None:
+        self.errors = errors
+        self.warnings = warnings
+        super().__init__(ErrorCode.VALIDATION_FAILED, errors=len(errors), warnings=len(warnings))
+
+
+@transaction.atomic
+def submission_submit(*, actor: User, submission_id: int) -> Submission:
+    submission = _transition(
+        actor=actor,
+        submission_id=submission_id,
+        action=Action.SUBMIT,
+        allowed_from=EDITABLE,
+        to_state=SubmissionState.SUBMITTED,
+        verb=_("submit"),
+    )
+    if submission.round.state != RoundState.OPEN:
+        raise CollectionError(ErrorCode.ROUND_NOT_OPEN, year=submission.round.year)
+    errors, warnings = blocking_findings(submission)
+    if errors or warnings:
+        raise SubmissionBlocked(errors, warnings)
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = actor
+    submission.save(update_fields=["state", "submitted_at", "submitted_by"])
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor: User, submission_id: int) -> Submission:
+    submission = _transition(
+        actor=actor,
+        submission_id=submission_id,
+        action=Action.REVIEW,
+        allowed_from=(SubmissionState.SUBMITTED,),
+        to_state=SubmissionState.APPROVED,
+        verb=_("approve"),
+    )
+    submission.approved_at = timezone.now()
+    submission.approved_by = actor
+    submission.save(update_fields=["state", "approved_at", "approved_by"])
+    _notify_approval_changed([submission.pk])
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, actor: User, submission_id: int, reason: str) -> Submission:
+    submission = _transition(
+        actor=actor,
+        submission_id=submission_id,
+        action=Action.REVIEW,
+        allowed_from=(SubmissionState.SUBMITTED,),
+        to_state=SubmissionState.RETURNED,
+        verb=_("return"),
+        reason=reason,
+        reason_required=True,
+    )
+    submission.save(update_fields=["state"])
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, actor: User, submission_id: int, reason: str) -> Submission:
+    """Unlock an approved submission; its values leave the official figures until re-approved."""
+    submission = _transition(
+        actor=actor,
+        submission_id=submission_id,
+        action=Action.REOPEN,
+        allowed_from=(SubmissionState.APPROVED,),
+        to_state=SubmissionState.RETURNED,
+        verb=_("reopen"),
+        reason=reason,
+        reason_required=True,
+    )
+    submission.approved_at = None
+    submission.approved_by = None
+    submission.save(update_fields=["state", "approved_at", "approved_by"])
+    _notify_approval_changed([submission.pk])
+    return submission
+
+
+@transaction.atomic
+def validation_note_save(
+    *, actor: User, submission_id: int, check_key: str, comment: str
+) -> ValidationNote:
+    submission = access_submission(actor, submission_id, Action.EDIT)
+    if not comment.strip():
+        raise CollectionError(ErrorCode.REASON_REQUIRED)
+    note, _created = ValidationNote.objects.update_or_create(
+        submission=submission,
+        check_key=check_key,
+        defaults={"comment": comment.strip(), "author": actor},
+    )
+    return note
+
+
+# Set-up ---------------------------------------------------------------------------------------
+
+
+def shipped_rules_path() -> Path:
+    return Path(str(resources.files("lianggang") / "data" / "frameworks" / "validation.yaml"))
+
+
+@transaction.atomic
+def validation_rules_load(*, path: Path | None = None) -> int:
+    """Load the shipped rules and derive numerator ≤ denominator for every proportion."""
+    data = yaml.safe_load((path or shipped_rules_path()).read_text(encoding="utf-8"))
+    rules: dict[str, dict[str, Any]] = {r.pop("code"): r for r in data["rules"]}
+    for ind in Indicator.objects.filter(kind=Kind.PROPORTION).select_related(
+        "numerator", "denominator"
+    ):
+        assert ind.denominator is not None
+        code = f"{ind.numerator.code}-le-{ind.denominator.code}"
+        rules.setdefault(
+            code,
+            {
+                "left": ind.numerator.code,
+                "operator": "<=",
+                "right": ind.denominator.code,
+                "severity": Severity.ERROR,
+                "message": f"{ind.numerator.name}不能大于{ind.denominator.name}",
+            },
+        )
+    changed = 0
+    for code, r in rules.items():
+        _obj, created = ValidationRule.objects.update_or_create(
+            code=code,
+            defaults={
+                "left": r["left"],
+                "operator": r["operator"],
+                "right": str(r["right"]),
+                "missing": r.get("missing", "skip_if_any"),
+                "severity": r["severity"],
+                "message": r["message"],
+            },
+        )
+        changed += created
+    return changed
+
+
+@transaction.atomic
+def data_sets_ensure() -> int:
+    """Give every department the yearly data sets of the indicators it answers for.
+
+    Each element is reported by one department: the first responsible for an indicator using
+    it, in the outlines' order. Counties report every element (``annual-<dept>``); the
+    prefecture reports directly only the elements that cannot be summed up from its counties
+    (life expectancy, allowance levels: ``annual-<dept>-summary``).
+    """
+    owner: dict[int, Any] = {}
+    aggregation: dict[int, str] = {}
+    indicators = (
+        Indicator.objects.select_related("numerator", "denominator")
+        .prefetch_related("departments")
+        .order_by(
+            "-target__area__outline__start_year",
+            "-target__area__outline__kind",
+            "target__area__number",
+            "target__sort_order",
+            "sort_order",
+        )
+    )
+    for ind in indicators:
+        dept = next(iter(ind.departments.all()), None)
+        if dept is None:
+            continue
+        for el in filter(None, (ind.numerator, ind.denominator)):
+            owner.setdefault(el.pk, dept)
+            aggregation[el.pk] = el.aggregation
+    created = 0
+    for element_id, dept in owner.items():
+        wanted = [(f"annual-{dept.code}", f"{dept.name}年度监测数据", [4])]
+        if aggregation[element_id] == Aggregation.NONE:
+            wanted.append(
+                (f"annual-{dept.code}-summary", f"{dept.name}年度监测数据（州级直报）", [3])
+            )
+        for code, name, levels in wanted:
+            ds, was_created = DataSet.objects.get_or_create(
+                code=code, defaults={"name": name, "department": dept, "levels": levels}
+            )
+            created += was_created
+            ds.elements.add(element_id)
+    return created

@@ -1,0 +1,243 @@
+"""Validation of entered values: rules (left operator right) and outliers against history.
+
+Expressions are data element codes combined with + − × ÷, parentheses and numbers;
+``element.option`` names a breakdown (``maternal_deaths.urban``). They are parsed with Python's
+``ast`` and only those nodes are accepted.
+
+>>> e = Expression("maternal_deaths.urban + maternal_deaths.rural")
+>>> sorted(e.references)
+[('maternal_deaths', 'rural'), ('maternal_deaths', 'urban')]
+>>> e.evaluate({("maternal_deaths", "urban"): 1.0, ("maternal_deaths", "rural"): 2.0})
+3.0
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator as op
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .models import (
+    DataValue,
+    MissingValues,
+    Operator,
+    Severity,
+    Submission,
+    SubmissionState,
+    ValidationRule,
+)
+
+Cell = tuple[str, str]  # element code, disaggregation
+TOTAL = "total"
+_BINOPS: dict[type, Any] = {ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: op.truediv}
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+class Expression:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        try:
+            self._tree = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError as exc:
+            raise ExpressionError(f"cannot read expression {text!r}") from exc
+        self.references: set[Cell] = set()
+        self._check(self._tree)
+
+    def _check(self, node: ast.AST) -> None:
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            self._check(node.left)
+            self._check(node.right)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            self._check(node.operand)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            pass
+        elif isinstance(node, ast.Name):
+            self.references.add((node.id, TOTAL))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            self.references.add((node.value.id, node.attr))
+        else:
+            raise ExpressionError(f"{self.text!r}: only element codes, numbers and + - * / allowed")
+
+    def evaluate(
+        self, values: Mapping[Cell, float], *, missing_as_zero: bool = False
+    ) -> float | None:
+        """Return the value, or None when a referenced value is missing (unless taken as 0)."""
+
+        def ev(node: ast.AST) -> float | None:
+            if isinstance(node, ast.BinOp):
+                a, b = ev(node.left), ev(node.right)
+                if a is None or b is None:
+                    return None
+                if isinstance(node.op, ast.Div) and b == 0:
+                    return None
+                return float(_BINOPS[type(node.op)](a, b))
+            if isinstance(node, ast.UnaryOp):
+                v = ev(node.operand)
+                return None if v is None else -v
+            if isinstance(node, ast.Constant):
+                assert isinstance(node.value, int | float)
+                return float(node.value)
+            cell = (
+                (node.id, TOTAL) if isinstance(node, ast.Name) else (node.value.id, node.attr)  # type: ignore[attr-defined]
+            )
+            if cell in values:
+                return values[cell]
+            return 0.0 if missing_as_zero else None
+
+        return ev(self._tree)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found: ``key`` identifies it for an explanation (ValidationNote)."""
+
+    key: str
+    severity: str
+    message: str
+    cells: tuple[Cell, ...]
+    left: float | None = None
+    right: float | None = None
+
+
+_COMPARE = {
+    Operator.EQ: lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9),
+    Operator.NE: lambda a, b: not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9),
+    Operator.LT: lambda a, b: a < b,
+    Operator.LE: lambda a, b: a <= b + 1e-9,
+    Operator.GT: lambda a, b: a > b,
+    Operator.GE: lambda a, b: a + 1e-9 >= b,
+}
+
+
+def check_rule(rule: ValidationRule, values: Mapping[Cell, float]) -> Finding | None:
+    """Return a finding when the rule fails on these values, else None."""
+    left, right = Expression(rule.left), Expression(rule.right)
+    refs = left.references | right.references
+    present = [c for c in refs if c in values]
+    if rule.operator == Operator.BOTH_OR_NEITHER:
+        left_has = any(c in values for c in left.references)
+        right_has = any(c in values for c in right.references)
+        if left_has == right_has:
+            return None
+        return Finding(f"rule:{rule.code}", rule.severity, rule.message, tuple(sorted(refs)))
+    if rule.missing == MissingValues.SKIP_IF_ANY and len(present) < len(refs):
+        return None
+    if rule.missing == MissingValues.SKIP_IF_ALL and not present:
+        return None
+    zero = rule.missing != MissingValues.SKIP_IF_ANY
+    a = left.evaluate(values, missing_as_zero=zero)
+    b = right.evaluate(values, missing_as_zero=zero)
+    if a is None or b is None or _COMPARE[Operator(rule.operator)](a, b):
+        return None
+    return Finding(f"rule:{rule.code}", rule.severity, rule.message, tuple(sorted(refs)), a, b)
+
+
+def rules_for(elements: Iterable[str]) -> list[ValidationRule]:
+    """The enabled rules that involve any of these elements."""
+    codes = set(elements)
+    result = []
+    for rule in ValidationRule.objects.filter(enabled=True):
+        refs = Expression(rule.left).references | Expression(rule.right).references
+        if any(e in codes for e, _d in refs):
+            result.append(rule)
+    return result
+
+
+def _values_of(orgunit_id: int, year: int) -> dict[Cell, float]:
+    return {
+        (e, d): v
+        for e, d, v in DataValue.objects.filter(orgunit_id=orgunit_id, year=year).values_list(
+            "element__code", "disaggregation", "value"
+        )
+    }
+
+
+def outliers(
+    submission: Submission, values: Mapping[Cell, float], cells: Iterable[Cell] | None = None
+) -> list[Finding]:
+    """Values far from the unit's own approved history (robust z) or from last year."""
+    z_limit = float(getattr(settings, "LIANGGANG_OUTLIER_Z", 3.5))
+    change_limit = float(getattr(settings, "LIANGGANG_OUTLIER_CHANGE", 0.5))
+    year = submission.round.year
+    wanted = set(cells) if cells is not None else set(values)
+    history: dict[Cell, dict[int, float]] = {}
+    for e, d, y, v in DataValue.objects.filter(
+        orgunit_id=submission.orgunit_id,
+        year__lt=year,
+        year__gte=year - 10,
+        submission__state=SubmissionState.APPROVED,
+        element__code__in={e for e, _d in wanted},
+    ).values_list("element__code", "disaggregation", "year", "value"):
+        history.setdefault((e, d), {})[y] = v
+    findings = []
+    for cell in sorted(wanted):
+        x = values.get(cell)
+        past = history.get(cell, {})
+        if x is None or not past:
+            continue
+        series = list(past.values())
+        if len(series) >= 3:
+            median = statistics.median(series)
+            mad = statistics.median(abs(v - median) for v in series)
+            if mad > 0 and 0.6745 * abs(x - median) / mad > z_limit:
+                findings.append(
+                    Finding(
+                        f"outlier:{cell[0]}:{cell[1]}",
+                        Severity.WARNING,
+                        _("%(value)s is far from this unit's usual level (median %(median)s).")
+                        % {"value": _num(x), "median": _num(median)},
+                        (cell,),
+                        x,
+                        median,
+                    )
+                )
+                continue
+        prev = past.get(year - 1)
+        if prev is not None and max(abs(prev), abs(x)) >= 20 and prev != 0:
+            change = (x - prev) / abs(prev)
+            if abs(change) > change_limit:
+                findings.append(
+                    Finding(
+                        f"change:{cell[0]}:{cell[1]}",
+                        Severity.WARNING,
+                        _("%(value)s changed by %(change)s%% from last year's %(previous)s.")
+                        % {
+                            "value": _num(x),
+                            "change": f"{change * 100:+.0f}",
+                            "previous": _num(prev),
+                        },
+                        (cell,),
+                        x,
+                        prev,
+                    )
+                )
+    return findings
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"
+
+
+def validate_submission(
+    submission: Submission, cells: Iterable[Cell] | None = None
+) -> list[Finding]:
+    """Check the rules and outliers touching a submission's elements (or only these cells)."""
+    elements = (
+        {e for e, _d in cells}
+        if cells is not None
+        else set(submission.data_set.elements.values_list("code", flat=True))
+    )
+    values = _values_of(submission.orgunit_id, submission.round.year)
+    findings = [f for rule in rules_for(elements) if (f := check_rule(rule, values)) is not None]
+    own = {(e, d) for e, d in values if e in elements}
+    return findings + outliers(submission, values, cells if cells is not None else own)
