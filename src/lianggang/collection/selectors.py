@@ -1,8 +1,15 @@
 """Reads of collected data."""
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from .models import DataValue, Round, SubmissionState
+from django.db.models import Exists, OuterRef, QuerySet
+
+from lianggang.framework.models import DataElement, DisaggregationOption
+
+from .models import DataValue, DataValueAudit, Round, Submission, SubmissionState
+
+NOT_STARTED = "not_started"
 
 
 def datavalues_approved() -> QuerySet[DataValue]:
@@ -13,3 +20,107 @@ def datavalues_approved() -> QuerySet[DataValue]:
 def data_is_demo() -> bool:
     """Whether any figure shown comes from synthetic demo data."""
     return Round.objects.filter(is_demo=True).exists()
+
+
+@dataclass
+class GridRow:
+    """One cell of a submission's grid: an element and a breakdown, with its recent history."""
+
+    element: DataElement
+    disaggregation: str
+    label: str
+    value: float | None
+    comment: str
+    version: int
+    previous: list[float | None]  # the two previous years, oldest first
+
+
+def submission_grid(submission: Submission) -> list[GridRow]:
+    """The cells of a submission in the data set's order, with the last two approved years."""
+    year = submission.round.year
+    elements = list(submission.data_set.elements.order_by("code"))
+    options = {
+        o.code: o
+        for o in DisaggregationOption.objects.filter(
+            category__code__in={c for e in elements for c in (e.disaggregations or [])}
+        ).select_related("category")
+    }
+    current = {
+        (v.element_id, v.disaggregation): v
+        for v in DataValue.objects.filter(
+            element__in=elements, orgunit_id=submission.orgunit_id, year=year
+        )
+    }
+    history: dict[tuple[int, str, int], float] = {
+        (e, d, y): v
+        for e, d, y, v in datavalues_approved()
+        .filter(
+            element__in=elements,
+            orgunit_id=submission.orgunit_id,
+            year__in=[year - 2, year - 1],
+        )
+        .values_list("element_id", "disaggregation", "year", "value")
+    }
+    rows = []
+    for element in elements:
+        breakdowns = ["total"] + [
+            o.code for o in options.values() if o.category.code in (element.disaggregations or [])
+        ]
+        for disagg in breakdowns:
+            dv = current.get((element.pk, disagg))
+            rows.append(
+                GridRow(
+                    element=element,
+                    disaggregation=disagg,
+                    label="" if disagg == "total" else options[disagg].name,
+                    value=dv.value if dv else None,
+                    comment=dv.comment if dv else "",
+                    version=dv.version if dv else 0,
+                    previous=[history.get((element.pk, disagg, y)) for y in (year - 2, year - 1)],
+                )
+            )
+    return rows
+
+
+def cell_history(
+    submission: Submission, element_code: str, disaggregation: str
+) -> QuerySet[DataValueAudit]:
+    return DataValueAudit.objects.filter(
+        element__code=element_code,
+        orgunit_id=submission.orgunit_id,
+        year=submission.round.year,
+        disaggregation=disaggregation,
+    ).select_related("actor")
+
+
+@dataclass
+class CompletenessCell:
+    counts: dict[str, int]
+    total: int
+
+    @property
+    def approved_share(self) -> float:
+        return self.counts.get(SubmissionState.APPROVED, 0) / self.total if self.total else 0.0
+
+
+def completeness(submissions: QuerySet[Submission]) -> dict[str, dict[str, CompletenessCell]]:
+    """State counts by department and by org unit; a draft without any value is not started."""
+    by: dict[str, dict[str, CompletenessCell]] = {"departments": {}, "orgunits": {}}
+    rows = submissions.annotate(
+        started=Exists(DataValue.objects.filter(submission=OuterRef("pk")))
+    ).values_list("data_set__department__name", "orgunit__name", "state", "started")
+    for dept, unit, state, started in rows:
+        label = NOT_STARTED if state == SubmissionState.DRAFT and not started else state
+        for key, name in (("departments", dept), ("orgunits", unit)):
+            cell = by[key].setdefault(name, CompletenessCell({}, 0))
+            cell.counts[label] = cell.counts.get(label, 0) + 1
+            cell.total += 1
+    return by
+
+
+def submissions_late(submissions: QuerySet[Submission], today: dt.date) -> QuerySet[Submission]:
+    """Submissions not yet submitted although their round's deadline has passed."""
+    return submissions.filter(
+        round__closes_on__lt=today,
+        state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED],
+    ).select_related("round", "data_set__department", "orgunit")

@@ -339,13 +339,25 @@ def _transition(
     return submission
 
 
-def blocking_findings(submission: Submission) -> tuple[list[Finding], list[Finding]]:
-    """Return the errors and the warnings still without an explanation."""
+@dataclass
+class Review:
+    """All findings of a submission, and those that block its submission."""
+
+    findings: list[Finding]
+    errors: list[Finding]
+    unexplained: list[Finding]
+
+
+def submission_review(submission: Submission) -> Review:
     findings = validate_submission(submission)
     explained = set(submission.validation_notes.values_list("check_key", flat=True))
-    errors = [f for f in findings if f.severity == Severity.ERROR]
-    warnings = [f for f in findings if f.severity == Severity.WARNING and f.key not in explained]
-    return errors, warnings
+    return Review(
+        findings=findings,
+        errors=[f for f in findings if f.severity == Severity.ERROR],
+        unexplained=[
+            f for f in findings if f.severity == Severity.WARNING and f.key not in explained
+        ],
+    )
 
 
 class SubmissionBlocked(CollectionError):
@@ -367,9 +379,9 @@ def submission_submit(*, actor: User, submission_id: int) -> Submission:
     )
     if submission.round.state != RoundState.OPEN:
         raise CollectionError(ErrorCode.ROUND_NOT_OPEN, year=submission.round.year)
-    errors, warnings = blocking_findings(submission)
-    if errors or warnings:
-        raise SubmissionBlocked(errors, warnings)
+    review = submission_review(submission)
+    if review.errors or review.unexplained:
+        raise SubmissionBlocked(review.errors, review.unexplained)
     submission.submitted_at = timezone.now()
     submission.submitted_by = actor
     submission.save(update_fields=["state", "submitted_at", "submitted_by"])

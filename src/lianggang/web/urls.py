@@ -1,10 +1,43 @@
 from django.urls import path
 
-from . import views
+from . import collection_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("collection/", collection_views.index, name="collection"),
+    path("collection/rounds/open/", collection_views.round_open_view, name="round-open"),
+    path("collection/rounds/<int:year>/", collection_views.round_detail, name="round"),
+    path(
+        "collection/rounds/<int:year>/close/",
+        collection_views.round_close_view,
+        name="round-close",
+    ),
+    path(
+        "collection/submissions/<int:submission_id>/",
+        collection_views.submission_detail,
+        name="submission",
+    ),
+    path(
+        "collection/submissions/<int:submission_id>/cell/",
+        collection_views.cell_save,
+        name="cell-save",
+    ),
+    path(
+        "collection/submissions/<int:submission_id>/history/",
+        collection_views.cell_history,
+        name="cell-history",
+    ),
+    path(
+        "collection/submissions/<int:submission_id>/note/",
+        collection_views.note_save,
+        name="note-save",
+    ),
+    path(
+        "collection/submissions/<int:submission_id>/transition/",
+        collection_views.transition,
+        name="transition",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -54,8 +54,8 @@ def reference_aggregate(
                 aggregated = False
         num = rep_num if rep_num is not None else agg_num
         den = rep_den if rep_den is not None else agg_den
-        if num is None and den is None:
-            return None, None
+        if num is None:
+            return None, den  # no value here, but a denominator still counts for coverage
         rep_complete = rep_num is not None and (rep_den is not None or not has_den)
         if not aggregated or rep_complete:
             source = "reported"

@@ -8,11 +8,11 @@ Inputs (Arrow tables):
 - ``indicators``: ``indicator, numerator, denominator, aggregation`` — ``denominator`` null for
   a plain data element; ``aggregation`` ``sum`` or ``none`` (only where reported).
 
-Output: one row per indicator × org unit × year × disaggregation with ``numerator``,
-``denominator``, ``source`` (``reported``, ``aggregated`` or ``mixed``: which of the two elements
-were reported at the unit itself), ``n_reporting`` and ``n_children`` (children that entered the
-sums, children held), ``denominator_coverage`` (share of the children's reported denominator
-that entered the sums).
+Output: one row per indicator × org unit × year × disaggregation that has a numerator, with
+``numerator``, ``denominator``, ``source`` (``reported``, ``aggregated`` or ``mixed``: which of
+the two elements were reported at the unit itself), ``n_reporting`` and ``n_children``
+(children that entered the sums, children held), ``denominator_coverage`` (share of the
+children's reported denominator that entered the sums).
 
 A child enters a parent's sums only with both numerator and denominator; a value reported at the
 parent itself takes precedence over the aggregate, element by element.
@@ -138,7 +138,7 @@ def aggregate(values: pa.Table, hierarchy: pa.Table, indicators: pa.Table) -> pa
                       f.num AS numerator, f.den AS denominator, f.source, f.n_reporting,
                       t.n_children, f.denominator_coverage
                FROM final f JOIN tree t USING (orgunit)
-               WHERE f.num IS NOT NULL OR f.den IS NOT NULL
+               WHERE f.num IS NOT NULL
                ORDER BY f.indicator, f.orgunit, f.year, f.disaggregation"""
         ).to_arrow_table()
     finally:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from lianggang.web.presentation import (
     STATUS_STYLE,
@@ -66,3 +67,21 @@ def tr(obj: Any) -> str:
 def comparator(direction: str) -> str:
     """The sign written before a target: ≥, ≤ or ≈ (nothing for targets without a number)."""
     return {">=": "≥", "<=": "≤", "~": "≈"}.get(direction, "")
+
+
+@register.filter
+def plain(value: float | None) -> str:
+    """A stored value as it is typed back: no separators, no trailing .0."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+@register.filter
+def state_name(state: str) -> str:
+    from lianggang.collection.models import SubmissionState
+    from lianggang.collection.selectors import NOT_STARTED
+
+    if state == NOT_STARTED:
+        return str(_("not started"))
+    return str(SubmissionState(state).label) if state in SubmissionState.values else state

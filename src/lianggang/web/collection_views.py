@@ -1,0 +1,321 @@
+"""Pages of the yearly collection round: thin views over collection.access/services/selectors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianggang.accounts.selectors import user_scope
+from lianggang.collection import selectors
+from lianggang.collection.access import (
+    Action,
+    access_submission,
+    role_allows,
+    submissions_visible_to,
+)
+from lianggang.collection.errors import CollectionError, Forbidden, NotFound
+from lianggang.collection.models import Channel, Round, RoundState, SubmissionState
+from lianggang.collection.services import (
+    Entry,
+    SubmissionBlocked,
+    datavalues_save,
+    round_close,
+    round_open,
+    submission_approve,
+    submission_reopen,
+    submission_return,
+    submission_review,
+    submission_submit,
+    validation_note_save,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def collection_view(view: View) -> View:
+    """Log in first; outside one's scope is 404 and a role's limit is 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404(_("Not found.")) from None
+        except Forbidden:
+            raise PermissionDenied(_("Your role does not allow this.")) from None
+
+    return wrapped
+
+
+@collection_view
+def index(request: HttpRequest) -> HttpResponse:
+    scope = user_scope(request.user)
+    visible = submissions_visible_to(request.user)
+    rounds = Round.objects.filter(is_demo=False).order_by("-year")
+    open_rounds = [r for r in rounds if r.state == RoundState.OPEN]
+    mine = (
+        visible.filter(round__in=open_rounds)
+        .select_related("round", "data_set__department", "orgunit")
+        .order_by("round__year", "orgunit__sort_order", "data_set__code")
+    )
+    return render(
+        request,
+        "web/collection/index.html",
+        {
+            "rounds": rounds,
+            "submissions": mine,
+            "can_manage": role_allows(scope, Action.MANAGE_ROUNDS),
+            "today": timezone.localdate(),
+            "next_year": (rounds[0].year + 1) if rounds else timezone.localdate().year - 1,
+        },
+    )
+
+
+@collection_view
+@require_POST
+def round_open_view(request: HttpRequest) -> HttpResponse:
+    try:
+        year = int(request.POST["year"])
+        closes_on = dt.date.fromisoformat(request.POST["closes_on"])
+    except (KeyError, ValueError):
+        messages.error(request, _("Give the data year and a deadline (YYYY-MM-DD)."))
+        return redirect("web:collection")
+    try:
+        rnd = round_open(actor=request.user, year=year, closes_on=closes_on)  # type: ignore[arg-type]
+    except CollectionError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        messages.error(request, str(exc))
+        return redirect("web:collection")
+    messages.success(request, _("The %(year)s round is open.") % {"year": rnd.year})
+    return redirect("web:round", year=rnd.year)
+
+
+@collection_view
+@require_POST
+def round_close_view(request: HttpRequest, year: int) -> HttpResponse:
+    rnd = Round.objects.filter(year=year, is_demo=False).first()
+    if rnd is None:
+        raise Http404
+    try:
+        round_close(actor=request.user, round_id=rnd.pk)  # type: ignore[arg-type]
+    except CollectionError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        messages.error(request, str(exc))
+    return redirect("web:round", year=year)
+
+
+@collection_view
+def round_detail(request: HttpRequest, year: int) -> HttpResponse:
+    rnd = Round.objects.filter(year=year).first()
+    if rnd is None:
+        raise Http404
+    visible = submissions_visible_to(request.user).filter(round=rnd)
+    today = timezone.localdate()
+    late = selectors.submissions_late(visible, today).order_by("orgunit__sort_order", "data_set")
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="late-{year}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow([_("Org unit"), _("Department"), _("Data set"), _("State"), _("Deadline")])
+        for s in late:
+            writer.writerow(
+                [
+                    s.orgunit.name,
+                    s.data_set.department.name,
+                    s.data_set.name,
+                    s.get_state_display(),
+                    rnd.closes_on,
+                ]
+            )
+        return response
+    table = selectors.completeness(visible)
+    return render(
+        request,
+        "web/collection/round.html",
+        {
+            "round": rnd,
+            "by_department": sorted(table["departments"].items()),
+            "by_orgunit": sorted(table["orgunits"].items()),
+            "states": [selectors.NOT_STARTED, *SubmissionState.values],
+            "late": late,
+            "overdue": bool(rnd.closes_on and rnd.closes_on < today),
+            "can_manage": role_allows(user_scope(request.user), Action.MANAGE_ROUNDS),
+            "submissions": visible.select_related("data_set__department", "orgunit").order_by(
+                "orgunit__sort_order", "data_set__code"
+            ),
+        },
+    )
+
+
+def _submission_context(request: HttpRequest, submission_id: int) -> dict[str, Any]:
+    submission = access_submission(request.user, submission_id, Action.VIEW)
+    scope = user_scope(request.user)
+    review = submission_review(submission)
+    editable = (
+        submission.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+        and submission.round.state == RoundState.OPEN
+        and role_allows(scope, Action.EDIT)
+    )
+    return {
+        "submission": submission,
+        "rows": selectors.submission_grid(submission),
+        "year": submission.round.year,
+        "editable": editable,
+        "can_submit": editable and role_allows(scope, Action.SUBMIT),
+        "can_review": submission.state == SubmissionState.SUBMITTED
+        and role_allows(scope, Action.REVIEW),
+        "can_reopen": submission.state == SubmissionState.APPROVED
+        and role_allows(scope, Action.REOPEN),
+        "review": review,
+        "notes": {n.check_key: n for n in submission.validation_notes.all()},
+        "unexplained": {f.key for f in review.unexplained},
+        "events": submission.events.select_related("actor"),
+    }
+
+
+@collection_view
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    return render(
+        request, "web/collection/submission.html", _submission_context(request, submission_id)
+    )
+
+
+@collection_view
+@require_POST
+def cell_save(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Save one cell (htmx): the row comes back with its new version, or a conflict message."""
+    element = request.POST.get("element", "")
+    disaggregation = request.POST.get("disaggregation", "total")
+    try:
+        expected = int(request.POST.get("version", "0"))
+    except ValueError:
+        expected = 0
+    entry = Entry(
+        element=element,
+        disaggregation=disaggregation,
+        value=request.POST.get("value", ""),
+        comment=request.POST.get("comment", ""),
+        expected_version=expected,
+    )
+    status = 200
+    error = ""
+    findings: list[Any] = []
+    try:
+        result = datavalues_save(
+            actor=request.user,  # type: ignore[arg-type]
+            submission_id=submission_id,
+            entries=[entry],
+            channel=Channel.GRID,
+        )
+        findings = result.findings
+    except (NotFound, Forbidden):
+        raise
+    except CollectionError as exc:
+        error = str(exc)
+        status = 409 if exc.code == "conflict" else 422
+    submission = access_submission(request.user, submission_id, Action.VIEW)
+    row = next(
+        (
+            r
+            for r in selectors.submission_grid(submission)
+            if r.element.code == element and r.disaggregation == disaggregation
+        ),
+        None,
+    )
+    if row is None:
+        raise Http404
+    return render(
+        request,
+        "web/collection/_row.html",
+        {
+            "row": row,
+            "submission": submission,
+            "year": submission.round.year,
+            "editable": True,
+            "error": error,
+            "typed": entry.value if error else None,
+            "cell_findings": findings,
+        },
+        status=status,
+    )
+
+
+@collection_view
+def cell_history(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_submission(request.user, submission_id, Action.VIEW)
+    history = selectors.cell_history(
+        submission, request.GET.get("element", ""), request.GET.get("disaggregation", "total")
+    )
+    return render(request, "web/collection/_history.html", {"history": history})
+
+
+@collection_view
+@require_POST
+def note_save(request: HttpRequest, submission_id: int) -> HttpResponse:
+    try:
+        validation_note_save(
+            actor=request.user,  # type: ignore[arg-type]
+            submission_id=submission_id,
+            check_key=request.POST.get("check_key", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except (NotFound, Forbidden):
+        raise
+    except CollectionError as exc:
+        messages.error(request, str(exc))
+    return redirect("web:submission", submission_id=submission_id)
+
+
+TRANSITIONS: dict[str, Callable[..., Any]] = {
+    "submit": submission_submit,
+    "approve": submission_approve,
+    "return": submission_return,
+    "reopen": submission_reopen,
+}
+
+
+@collection_view
+@require_POST
+def transition(request: HttpRequest, submission_id: int) -> HttpResponse:
+    action = request.POST.get("action", "")
+    service = TRANSITIONS.get(action)
+    if service is None:
+        raise Http404
+    kwargs: dict[str, Any] = {"actor": request.user, "submission_id": submission_id}
+    if action in ("return", "reopen"):
+        kwargs["reason"] = request.POST.get("reason", "")
+    try:
+        submission = service(**kwargs)
+    except (NotFound, Forbidden):
+        raise
+    except SubmissionBlocked as exc:
+        messages.error(request, str(exc))
+        return redirect("web:submission", submission_id=submission_id)
+    except CollectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:submission", submission_id=submission_id)
+    messages.success(
+        request,
+        _("Submission %(name)s is now %(state)s.")
+        % {
+            "name": f"{submission.orgunit} · {submission.data_set}",
+            "state": submission.get_state_display(),
+        },
+    )
+    return redirect("web:submission", submission_id=submission_id)

@@ -1,0 +1,192 @@
+"""The collection pages, driven as a clerk and an officer would (without a browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from lianggang.accounts.models import Membership, Role
+from lianggang.analytics.models import IndicatorValue
+from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
+from lianggang.collection.services import round_open
+from lianggang.orgunits.models import Department, OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(name: str, role: str, orgunit: str, departments: list[str] | None) -> Client:
+    user = get_user_model().objects.create_user(name, password="a-long-test-password")
+    m = Membership.objects.create(
+        user=user,
+        role=role,
+        orgunit=OrgUnit.objects.get(code=orgunit),
+        all_departments=departments is None,
+    )
+    m.departments.set(Department.objects.filter(code__in=departments or []))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def setup() -> dict[str, Any]:
+    officer = get_user_model().objects.create_superuser("opener", "", "a-long-test-password")
+    rnd = round_open(actor=officer, year=2026, closes_on=dt.date(2026, 4, 30))
+    sub = Submission.objects.get(round=rnd, data_set__code="annual-health", orgunit__code="513301")
+    return {
+        "round": rnd,
+        "submission": sub,
+        "clerk": _client("clerk", Role.CLERK, "513301", ["health"]),
+        "other": _client("other", Role.CLERK, "513322", ["health"]),
+        "officer": _client("officer", Role.COMMITTEE_OFFICER, "513300", None),
+    }
+
+
+def _cell(
+    client: Client,
+    sub: Submission,
+    element: str,
+    value: str,
+    version: int = 0,
+    disaggregation: str = "total",
+    comment: str = "",
+) -> Any:
+    return client.post(
+        f"/collection/submissions/{sub.pk}/cell/",
+        {
+            "element": element,
+            "disaggregation": disaggregation,
+            "value": value,
+            "version": version,
+            "comment": comment,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_clerk_sees_the_submission_and_its_grid(setup: dict[str, Any]) -> None:
+    sub = setup["submission"]
+    html = setup["clerk"].get("/collection/").content.decode()
+    assert f"/collection/submissions/{sub.pk}/" in html
+    grid = setup["clerk"].get(f"/collection/submissions/{sub.pk}/").content.decode()
+    assert "活产数" in grid
+    assert "城市" in grid
+    assert "农村" in grid
+    assert 'hx-post="/collection/submissions/' in grid
+    assert "htmx.min.js" in grid
+    assert "提交审核" in grid
+
+
+def test_saving_a_cell_returns_the_row_with_its_new_version(setup: dict[str, Any]) -> None:
+    sub = setup["submission"]
+    response = _cell(setup["clerk"], sub, "live_births", "１,４８０")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="1480"' in html
+    assert 'name="version" value="1"' in html
+    dv = DataValue.objects.get(
+        element__code="live_births", orgunit__code="513301", year=2026, disaggregation="total"
+    )
+    assert dv.value == 1480
+    assert DataValueAudit.objects.get(element__code="live_births", year=2026).channel == "grid"
+
+
+def test_a_stale_save_is_a_conflict_and_keeps_the_newer_value(setup: dict[str, Any]) -> None:
+    sub = setup["submission"]
+    _cell(setup["clerk"], sub, "live_births", "1480")
+    response = _cell(setup["clerk"], sub, "live_births", "1500", version=0)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "1480" in html
+    assert "1500" in html
+    assert (
+        DataValue.objects.get(
+            element__code="live_births", orgunit__code="513301", year=2026, disaggregation="total"
+        ).value
+        == 1480
+    )
+
+
+def test_a_bad_value_is_refused_in_chinese(setup: dict[str, Any]) -> None:
+    response = _cell(setup["clerk"], setup["submission"], "live_births", "一千")
+    assert response.status_code == 422
+    assert "应为数字" in response.content.decode()
+    assert not DataValue.objects.filter(year=2026).exists()
+
+
+def test_scope_on_pages(setup: dict[str, Any]) -> None:
+    sub = setup["submission"]
+    assert setup["other"].get(f"/collection/submissions/{sub.pk}/").status_code == 404
+    assert _cell(setup["other"], sub, "live_births", "1").status_code == 404
+    assert _cell(setup["officer"], sub, "live_births", "1").status_code == 403
+    assert setup["officer"].get(f"/collection/submissions/{sub.pk}/").status_code == 200
+    assert not DataValue.objects.filter(year=2026).exists()
+
+
+def test_round_page_completeness_and_late_export(setup: dict[str, Any]) -> None:
+    html = setup["officer"].get("/collection/rounds/2026/").content.decode()
+    assert "各成员单位完成情况" in html
+    assert "康定市" in html
+    assert "未开始" in html
+    csv_text = (
+        setup["officer"].get("/collection/rounds/2026/?format=csv").content.decode("utf-8-sig")
+    )
+    assert "康定市" in csv_text
+    assert "泸定县" in csv_text
+    clerk_csv = (
+        setup["clerk"].get("/collection/rounds/2026/?format=csv").content.decode("utf-8-sig")
+    )
+    assert "康定市" in clerk_csv
+    assert "泸定县" not in clerk_csv
+
+
+def test_submit_return_fix_approve_in_the_pages(
+    setup: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    sub, clerk, officer = setup["submission"], setup["clerk"], setup["officer"]
+    url = f"/collection/submissions/{sub.pk}/transition/"
+    for element, disagg, value in [
+        ("live_births", "total", "1480"),
+        ("live_births", "urban", "700"),
+        ("live_births", "rural", "780"),
+        ("maternal_deaths", "total", "0"),
+        ("maternal_deaths", "urban", "0"),
+        ("maternal_deaths", "rural", "0"),
+        ("neonatal_deaths", "total", "5"),
+        ("infant_deaths", "total", "9"),
+        ("under5_deaths", "total", "12"),
+    ]:
+        assert _cell(clerk, sub, element, value, disaggregation=disagg).status_code == 200
+    clerk.post(url, {"action": "submit"})
+    sub.refresh_from_db()
+    assert sub.state == "submitted"
+    page = officer.get(f"/collection/submissions/{sub.pk}/").content.decode()
+    assert "退回" in page
+    assert "审核通过" in page
+    officer.post(url, {"action": "return", "reason": ""})
+    sub.refresh_from_db()
+    assert sub.state == "submitted"
+    officer.post(url, {"action": "return", "reason": "请核对新生儿死亡数"})
+    sub.refresh_from_db()
+    assert sub.state == "returned"
+    _cell(clerk, sub, "neonatal_deaths", "4", version=1)
+    clerk.post(url, {"action": "submit"})
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.post(url, {"action": "approve"})
+    sub.refresh_from_db()
+    assert sub.state == "approved"
+    assert (
+        IndicatorValue.objects.get(
+            indicator__code="c21-nmr", orgunit__code="513301", year=2026
+        ).numerator
+        == 4
+    )
+    history = clerk.get(
+        f"/collection/submissions/{sub.pk}/history/?element=neonatal_deaths&disaggregation=total"
+    ).content.decode()
+    assert "5 → 4" in history
+    assert Round.objects.get(year=2026).state == "open"
