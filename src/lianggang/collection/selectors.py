@@ -1,11 +1,12 @@
 """Reads of collected data."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from lianggang.framework.models import DataElement, DisaggregationOption
+from lianggang.framework.models import DataElement, DisaggregationOption, Indicator
 
 from .models import DataValue, DataValueAudit, Round, Submission, SubmissionState
 
@@ -38,7 +39,7 @@ class GridRow:
 def submission_grid(submission: Submission) -> list[GridRow]:
     """The cells of a submission in the data set's order, with the last two approved years."""
     year = submission.round.year
-    elements = list(submission.data_set.elements.order_by("code"))
+    elements = sorted(submission.data_set.elements.all(), key=_framework_position())
     options = {
         o.code: o
         for o in DisaggregationOption.objects.filter(
@@ -80,6 +81,23 @@ def submission_grid(submission: Submission) -> list[GridRow]:
                 )
             )
     return rows
+
+
+def _framework_position() -> Callable[[DataElement], tuple[int, str]]:
+    """Sort elements as the outlines list the indicators using them (numerator first)."""
+    position: dict[int, int] = {}
+    ordered = Indicator.objects.order_by(
+        "-target__area__outline__start_year",
+        "-target__area__outline__kind",
+        "target__area__number",
+        "target__sort_order",
+        "sort_order",
+    ).values_list("numerator_id", "denominator_id")
+    for i, (num, den) in enumerate(ordered):
+        position.setdefault(num, 2 * i)
+        if den is not None:
+            position.setdefault(den, 2 * i + 1)
+    return lambda e: (position.get(e.pk, 10**9), e.code)
 
 
 def cell_history(

@@ -541,5 +541,8 @@ def data_sets_ensure() -> int:
                 code=code, defaults={"name": name, "department": dept, "levels": levels}
             )
             created += was_created
+            if not ds.levels:  # data sets made before levels existed report where they should
+                ds.levels = levels
+                ds.save(update_fields=["levels"])
             ds.elements.add(element_id)
     return created

@@ -85,3 +85,13 @@ def state_name(state: str) -> str:
     if state == NOT_STARTED:
         return str(_("not started"))
     return str(SubmissionState(state).label) if state in SubmissionState.values else state
+
+
+@register.filter
+def figure(value: float | None, element: Any) -> str:
+    """A data value as shown: thousands separators, decimals only where the element has them."""
+    if value is None:
+        return "—"
+    if getattr(element, "integer", True) and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.10g}"

@@ -2,6 +2,15 @@
 (function () {
   "use strict";
   var body = document.body;
+  // Swap the row back on 409 (conflict) and 422 (refused value): it carries the message.
+  if (window.htmx) {
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "409|422", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true }
+    ];
+  }
   var meta = document.querySelector("meta[name=csrf-token]");
   if (meta) { body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": meta.content })); }
   document.addEventListener("keydown", function (ev) {
