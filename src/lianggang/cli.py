@@ -21,6 +21,7 @@ OWN_COMMANDS = {
     "analytics",
     "assess",
     "export",
+    "import",
     "admin",
     "serve",
 }
@@ -75,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--orgunit", help="GB/T 2260 code: this unit and the units below it")
     e.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     e.add_argument("-o", "--output", help="file to write (default: standard output for CSV)")
+    im = sub.add_parser("import", help="import values from a filled-in template or a CSV")
+    im.add_argument("what", choices=["values"])
+    im.add_argument("file", type=Path, help=".xlsx template or .csv with export values' columns")
+    im.add_argument("--user", required=True, help="the user the changes are recorded under")
+    im.add_argument("--dry-run", action="store_true", help="check and list changes; write nothing")
     ad = sub.add_parser("admin", help="the administrator account")
     ad.add_argument("action", choices=["ensure"])
     ad.add_argument("--username", default="admin")
@@ -299,6 +305,53 @@ def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         write_csv(columns, rows, out, note)
     if note:
         err.write(_("Note: %(label)s (synthetic demo data).\n") % {"label": note})
+    return 0
+
+
+def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from lianggang.collection.errors import CollectionError
+    from lianggang.collection.imports import import_apply, import_plan
+    from lianggang.collection.models import Channel
+    from lianggang.collection.workbook import read_csv, read_workbook
+
+    user = get_user_model().objects.filter(username=ns.user, is_active=True).first()
+    if user is None:
+        err.write(_("No active user “%(user)s”.\n") % {"user": ns.user})
+        return 2
+    try:
+        content = ns.file.read_bytes()
+    except OSError as exc:
+        err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": ns.file, "error": exc})
+        return 2
+    read = read_csv(content) if ns.file.suffix.lower() == ".csv" else read_workbook(content)
+    plan = import_plan(actor=user, read=read)
+    for problem in plan.problems:
+        err.write(f"{ns.file.name}: {problem}\n")
+    if not plan.ok:
+        err.write(_("%(n)d problem(s); nothing was imported.\n") % {"n": len(plan.problems)})
+        return 1
+    for c in plan.changes:
+        old = "—" if c.old is None else f"{c.old:g}"
+        new = "—" if c.new is None else f"{c.new:g}"
+        out.write(f"{c.orgunit}\t{c.element}\t{c.disaggregation}\t{old} → {new}\n")
+    if ns.dry_run:
+        out.write(
+            _("Dry run: %(changes)d change(s), %(same)d unchanged; nothing written.\n")
+            % {"changes": len(plan.changes), "same": plan.unchanged}
+        )
+        return 0
+    try:
+        n = import_apply(actor=user, plan=plan, channel=Channel.CLI)
+    except CollectionError as exc:
+        err.write(f"{exc}\n" + _("Nothing was imported.\n"))
+        return 1
+    out.write(
+        _("Imported: %(n)d value(s) changed, %(same)d unchanged.\n")
+        % {"n": n, "same": plan.unchanged}
+    )
     return 0
 
 

@@ -190,3 +190,90 @@ def test_submit_return_fix_approve_in_the_pages(
     ).content.decode()
     assert "5 → 4" in history
     assert Round.objects.get(year=2026).state == "open"
+
+
+def _template(client: Client, sub: Submission) -> bytes:
+    response = client.get(f"/collection/submissions/{sub.pk}/template.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return response.content
+
+
+def _filled(content: bytes, value: Any) -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb.worksheets[1]
+    for r in range(4, ws.max_row + 1):
+        if (ws.cell(r, 1).value, ws.cell(r, 2).value) == ("live_births", "total"):
+            ws.cell(r, 8).value = value
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile("填报.xlsx", buf.getvalue())
+
+
+def test_upload_preview_then_confirm(setup: dict[str, Any]) -> None:
+    sub, clerk = setup["submission"], setup["clerk"]
+    upload = _filled(_template(clerk, sub), "1,480")
+    preview = clerk.post(f"/collection/submissions/{sub.pk}/upload/", {"file": upload})
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "1,480" in html
+    assert "确认导入" in html
+    assert not DataValue.objects.filter(year=2026).exists()
+    pending = html.split("/collection/imports/")[1].split("/")[0]
+    clerk.post(f"/collection/imports/{pending}/confirm/")
+    assert (
+        DataValue.objects.get(
+            element__code="live_births", year=2026, orgunit__code="513301", disaggregation="total"
+        ).value
+        == 1480
+    )
+    assert DataValueAudit.objects.get(element__code="live_births", year=2026).channel == "excel"
+
+
+def test_a_confirm_after_the_data_changed_imports_nothing(setup: dict[str, Any]) -> None:
+    sub, clerk = setup["submission"], setup["clerk"]
+    html = clerk.post(
+        f"/collection/submissions/{sub.pk}/upload/",
+        {"file": _filled(_template(clerk, sub), 1480)},
+    ).content.decode()
+    pending = html.split("/collection/imports/")[1].split("/")[0]
+    _cell(clerk, sub, "live_births", "1300")
+    page = clerk.post(f"/collection/imports/{pending}/confirm/", follow=True).content.decode()
+    assert "数据已有变化" in page
+    assert (
+        DataValue.objects.get(
+            element__code="live_births", year=2026, orgunit__code="513301", disaggregation="total"
+        ).value
+        == 1300
+    )
+
+
+def test_a_bad_upload_shows_its_problems_and_changes_nothing(setup: dict[str, Any]) -> None:
+    sub, clerk = setup["submission"], setup["clerk"]
+    response = clerk.post(
+        f"/collection/submissions/{sub.pk}/upload/",
+        {"file": _filled(_template(clerk, sub), "一千四百")},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "应为数字" in html
+    assert "列 H" in html
+    assert "未导入任何数据" in html
+    assert not DataValue.objects.filter(year=2026).exists()
+
+
+def test_department_workbook_download(setup: dict[str, Any]) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = setup["clerk"].get("/collection/rounds/2026/templates/annual-health.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["meta", "康定市"]
+    other = setup["clerk"].get("/collection/rounds/2026/templates/annual-education.xlsx")
+    assert other.status_code == 404

@@ -344,3 +344,30 @@ class ValidationNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.check_key}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and its confirmation (then deleted)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    submission = models.ForeignKey(
+        Submission,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submission"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    fingerprint = models.CharField(_("fingerprint of the previewed changes"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return self.filename

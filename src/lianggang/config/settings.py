@@ -153,6 +153,12 @@ X_FRAME_OPTIONS = "DENY"
 # The org unit whose dashboard `/` shows (GB/T 2260 code); empty: the highest aggregated unit.
 LIANGGANG_HOME_ORGUNIT = os.environ.get("LIANGGANG_HOME_ORGUNIT", "")
 
+# Collection: the largest upload accepted, and the thresholds of the outlier warnings.
+LIANGGANG_UPLOAD_MAX_BYTES = int(os.environ.get("LIANGGANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+LIANGGANG_OUTLIER_Z = float(os.environ.get("LIANGGANG_OUTLIER_Z", "3.5"))
+LIANGGANG_OUTLIER_CHANGE = float(os.environ.get("LIANGGANG_OUTLIER_CHANGE", "0.5"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = LIANGGANG_UPLOAD_MAX_BYTES + 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

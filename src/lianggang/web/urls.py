@@ -39,5 +39,28 @@ urlpatterns = [
         collection_views.transition,
         name="transition",
     ),
+    path(
+        "collection/submissions/<int:submission_id>/template.xlsx",
+        collection_views.submission_template,
+        name="submission-template",
+    ),
+    path(
+        "collection/submissions/<int:submission_id>/upload/",
+        collection_views.submission_upload,
+        name="submission-upload",
+    ),
+    path(
+        "collection/rounds/<int:year>/templates/<slug:data_set>.xlsx",
+        collection_views.department_template,
+        name="department-template",
+    ),
+    path(
+        "collection/rounds/<int:year>/upload/", collection_views.round_upload, name="round-upload"
+    ),
+    path(
+        "collection/imports/<int:pending_id>/confirm/",
+        collection_views.import_confirm,
+        name="import-confirm",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,265 @@
+"""Import of values from a template or a CSV: plan (check everything, list old → new), then apply.
+
+Nothing is written unless every value is valid; applying runs in one transaction and refuses
+the whole import if a value changed since the plan was made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lianggang.framework.models import DataElement, DisaggregationOption
+
+from .access import Action, access_submission
+from .errors import CollectionError
+from .models import Channel, DataValue, RoundState, Submission
+from .services import EDITABLE, Entry, datavalues_save, parse_number
+from .workbook import Problem, RawValue, ReadResult
+
+
+@dataclass(frozen=True)
+class Change:
+    submission_id: int
+    orgunit: str
+    element: str
+    element_name: str
+    disaggregation: str
+    old: float | None
+    new: float | None
+    old_comment: str
+    new_comment: str
+    version: int
+    sheet: str
+    row: int
+
+
+@dataclass
+class ImportPlan:
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = None) -> ImportPlan:
+    """Check every value read and list the changes it would make; write nothing."""
+    plan = ImportPlan(problems=list(read.problems))
+    if plan.problems:
+        return plan
+    target = None
+    if submission_id is not None:
+        target = access_submission(actor, submission_id, Action.EDIT)
+        if read.data_set and read.data_set != target.data_set.code:
+            plan.problems.append(
+                Problem(
+                    _("This is a template of another data set (%(code)s).")
+                    % {"code": read.data_set}
+                )
+            )
+            return plan
+        if read.year is not None and read.year != target.round.year:
+            plan.problems.append(
+                Problem(
+                    _("This template is for %(year)s, not %(expected)s.")
+                    % {"year": read.year, "expected": target.round.year}
+                )
+            )
+            return plan
+    elements = {e.code: e for e in DataElement.objects.all()}
+    options = dict(DisaggregationOption.objects.values_list("code", "category__code"))
+    submissions = _submissions_for(read, target)
+    existing = {
+        (v.orgunit.code, v.element.code, v.disaggregation, v.year): v
+        for v in DataValue.objects.filter(
+            submission__in={s.pk for s in submissions.values()}
+        ).select_related("orgunit", "element")
+    }
+    allowed: dict[int, bool] = {}
+    seen: dict[tuple[str, str, str, int], RawValue] = {}
+    for raw in read.values:
+        element = elements.get(raw.element)
+        if element is None:
+            plan.problems.append(
+                Problem(
+                    _("Unknown data element code “%(code)s”.") % {"code": raw.element},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                    column="data_element" if not raw.sheet else "A",
+                )
+            )
+            continue
+        if raw.disaggregation != "total" and options.get(raw.disaggregation) not in (
+            element.disaggregations or []
+        ):
+            plan.problems.append(
+                Problem(
+                    _("%(element)s has no breakdown “%(code)s”.")
+                    % {"element": element.name, "code": raw.disaggregation},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                    column="disaggregation" if not raw.sheet else "B",
+                )
+            )
+            continue
+        key = (raw.orgunit, raw.element, raw.disaggregation, raw.year)
+        if key in seen:
+            plan.problems.append(
+                Problem(
+                    _("%(element)s appears twice (also row %(row)d).")
+                    % {"element": element.name, "row": seen[key].row},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                )
+            )
+            continue
+        seen[key] = raw
+        sub = submissions.get((raw.orgunit, raw.element, raw.year))
+        if target is not None and (sub is None or sub.pk != target.pk):
+            plan.problems.append(
+                Problem(
+                    _("This value belongs to org unit %(orgunit)s, not to this submission.")
+                    % {"orgunit": raw.orgunit},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                )
+            )
+            continue
+        if sub is None or not allowed.setdefault(sub.pk, _may_edit(actor, sub)):
+            plan.problems.append(
+                Problem(
+                    _(
+                        "No open submission of yours takes %(element)s for org unit "
+                        "%(orgunit)s in %(year)s."
+                    )
+                    % {"element": element.name, "orgunit": raw.orgunit, "year": raw.year},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                )
+            )
+            continue
+        if sub.state not in EDITABLE or sub.round.state != RoundState.OPEN:
+            plan.problems.append(
+                Problem(
+                    _("The submission of %(orgunit)s is %(state)s: its values are locked.")
+                    % {"orgunit": sub.orgunit.name, "state": sub.get_state_display()},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                )
+            )
+            continue
+        try:
+            new = parse_number(raw.value)
+        except ValueError:
+            plan.problems.append(
+                Problem(
+                    _("Expected a number, found “%(text)s”.") % {"text": raw.value},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                    column=raw.column,
+                )
+            )
+            continue
+        if new is not None and element.integer and (new < 0 or not float(new).is_integer()):
+            plan.problems.append(
+                Problem(
+                    _("%(element)s takes whole numbers of 0 or more, found %(value)s.")
+                    % {"element": element.name, "value": raw.value},
+                    sheet=raw.sheet,
+                    row=raw.row,
+                    column=raw.column,
+                )
+            )
+            continue
+        current = existing.get(key)
+        old = current.value if current else None
+        old_comment = current.comment if current else ""
+        if old == new and old_comment == raw.comment:
+            plan.unchanged += 1
+            continue
+        if current is None and new is None:
+            plan.unchanged += 1
+            continue
+        plan.changes.append(
+            Change(
+                sub.pk,
+                sub.orgunit.name,
+                raw.element,
+                element.name,
+                raw.disaggregation,
+                old,
+                new,
+                old_comment,
+                raw.comment,
+                current.version if current else 0,
+                raw.sheet,
+                raw.row,
+            )
+        )
+    return plan
+
+
+def _may_edit(actor: User, sub: Submission) -> bool:
+    try:
+        access_submission(actor, sub.pk, Action.EDIT)
+    except CollectionError:
+        return False
+    return True
+
+
+def _submissions_for(
+    read: ReadResult, target: Submission | None
+) -> dict[tuple[str, str, int], Submission]:
+    """The submission that takes each (org unit, element, year) read, if any."""
+    orgunits = {v.orgunit for v in read.values}
+    years = {v.year for v in read.values}
+    qs = Submission.objects.filter(orgunit__code__in=orgunits, round__year__in=years)
+    if target is not None:
+        qs = qs.filter(pk=target.pk)
+    elif read.data_set:
+        qs = qs.filter(data_set__code=read.data_set)
+    result: dict[tuple[str, str, int], Submission] = {}
+    for sub in qs.select_related("round", "orgunit", "data_set").prefetch_related(
+        "data_set__elements"
+    ):
+        for el in sub.data_set.elements.all():
+            result.setdefault((sub.orgunit.code, el.code, sub.round.year), sub)
+    return result
+
+
+@transaction.atomic
+def import_apply(*, actor: User, plan: ImportPlan, channel: str = Channel.EXCEL) -> int:
+    """Apply a checked plan in one transaction; return how many values changed."""
+    if not plan.ok:
+        raise ValueError("a plan with problems cannot be applied")
+    by_submission: dict[int, list[Entry]] = defaultdict(list)
+    for c in plan.changes:
+        by_submission[c.submission_id].append(
+            Entry(c.element, c.disaggregation, c.new, c.new_comment, expected_version=c.version)
+        )
+    changed = 0
+    for submission_id, entries in by_submission.items():
+        result = datavalues_save(
+            actor=actor, submission_id=submission_id, entries=entries, channel=channel
+        )
+        changed += result.created + result.updated + result.deleted
+    return changed
+
+
+def plan_fingerprint(plan: ImportPlan) -> str:
+    """A digest of exactly what a plan changes, to confirm what the user previewed."""
+    digest = hashlib.sha256()
+    for c in plan.changes:
+        digest.update(
+            f"{c.submission_id}|{c.element}|{c.disaggregation}|{c.old}|{c.new}|{c.version}|"
+            f"{c.new_comment}\n".encode()
+        )
+    return digest.hexdigest()

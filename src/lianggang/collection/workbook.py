@@ -1,0 +1,301 @@
+"""Excel templates of submissions, and reading them (and tidy CSVs) back as values to import.
+
+A template has one sheet per org unit: hidden columns A–B hold the element and breakdown
+codes, C–G what the officer reads (element, breakdown, unit, the two previous years), H the
+value to enter and I a comment. A very hidden ``meta`` sheet names the data set, the year and,
+per sheet, the org unit and a signature (HMAC with the secret key) of the codes, so that a
+changed code or a template of another data set or year is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .models import Submission
+from .selectors import submission_grid
+
+TEMPLATE_VERSION = "lianggang-template-1"
+META = "meta"
+FIRST_ROW = 4
+VALUE_COL, COMMENT_COL = 8, 9
+MAX_BYTES_DEFAULT = 10 * 1024 * 1024
+CSV_COLUMNS = ("data_element", "orgunit", "year", "disaggregation", "value")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Where and what: sheet (or file), row, column, message — all for the user."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(_("sheet “%(sheet)s”") % {"sheet": self.sheet})
+        if self.row is not None:
+            where.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        return ("，".join(where) + "：" if where else "") + self.message
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """A value read from a file, before it is checked against the database."""
+
+    orgunit: str
+    element: str
+    disaggregation: str
+    year: int
+    value: Any
+    comment: str
+    sheet: str
+    row: int
+    column: str
+
+
+@dataclass
+class ReadResult:
+    values: list[RawValue] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    data_set: str = ""
+    year: int | None = None
+
+
+def _signature(data_set: str, year: int, orgunit: str, codes: Iterable[str]) -> str:
+    message = f"{TEMPLATE_VERSION}|{data_set}|{year}|{orgunit}|" + ";".join(codes)
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def template_workbook(submissions: list[Submission]) -> bytes:
+    """One workbook for submissions of one data set and year (one sheet per org unit)."""
+    first = submissions[0]
+    data_set, year = first.data_set, first.round.year
+    wb = Workbook()
+    meta = wb.active
+    assert meta is not None
+    meta.title = META
+    meta.append(["template", TEMPLATE_VERSION])
+    meta.append(["data_set", data_set.code])
+    meta.append(["year", year])
+    meta.sheet_state = "veryHidden"
+    input_fill = PatternFill("solid", fgColor="FFF7D6")
+    for sub in submissions:
+        assert sub.data_set_id == data_set.pk
+        assert sub.round.year == year
+        ws = wb.create_sheet(sub.orgunit.name[:31])
+        ws["C1"] = f"{data_set.name} · {sub.orgunit.name} · {year}"
+        ws["C1"].font = Font(bold=True, size=13)
+        ws["C2"] = _(
+            "Enter values in column H (empty means not reported). Do not change columns A–B."
+        )
+        ws.append([])
+        ws.cell(3, 1, "element")
+        ws.cell(3, 2, "disaggregation")
+        headers = [
+            _("Data element"),
+            _("Breakdown"),
+            _("Unit"),
+            str(year - 2),
+            str(year - 1),
+            str(year),
+            _("Comment"),
+        ]
+        for i, h in enumerate(headers, start=3):
+            ws.cell(3, i, h).font = Font(bold=True)
+        codes = []
+        for r, row in enumerate(submission_grid(sub), start=FIRST_ROW):
+            code = f"{row.element.code}:{row.disaggregation}"
+            codes.append(code)
+            ws.cell(r, 1, row.element.code)
+            ws.cell(r, 2, row.disaggregation)
+            ws.cell(r, 3, row.element.name)
+            ws.cell(r, 4, row.label)
+            ws.cell(r, 5, row.element.unit)
+            ws.cell(r, 6, row.previous[0])
+            ws.cell(r, 7, row.previous[1])
+            value = ws.cell(r, VALUE_COL, row.value)
+            comment = ws.cell(r, COMMENT_COL, row.comment or None)
+            for cell in (value, comment):
+                cell.protection = Protection(locked=False)
+                cell.fill = input_fill
+        ws.column_dimensions["A"].hidden = True
+        ws.column_dimensions["B"].hidden = True
+        ws.column_dimensions["C"].width = 36
+        ws.column_dimensions["I"].width = 30
+        ws.freeze_panes = "H4"
+        ws.protection.sheet = True  # no password: a guard against slips, not a lock
+        meta.append(
+            [
+                "sheet",
+                ws.title,
+                sub.orgunit.code,
+                _signature(data_set.code, year, sub.orgunit.code, codes),
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read_workbook(content: bytes, *, max_bytes: int | None = None) -> ReadResult:
+    """Read a filled-in template; every problem is collected with its sheet, row and column."""
+    result = ReadResult()
+    limit = max_bytes or int(getattr(settings, "LIANGGANG_UPLOAD_MAX_BYTES", MAX_BYTES_DEFAULT))
+    if len(content) > limit:
+        result.problems.append(
+            Problem(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": f"{len(content) / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+            )
+        )
+        return result
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
+        return result
+    try:
+        values_wb = load_workbook(io.BytesIO(content), data_only=True)
+        formulas_wb = load_workbook(io.BytesIO(content), data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
+        return result
+    if META not in values_wb.sheetnames:
+        result.problems.append(Problem(_("This workbook is not a Lianggang template.")))
+        return result
+    meta_rows = list(values_wb[META].iter_rows(values_only=True))
+    info = {r[0]: r[1] for r in meta_rows if r and r[0] in ("template", "data_set", "year")}
+    if info.get("template") != TEMPLATE_VERSION:
+        result.problems.append(Problem(_("This workbook is not a Lianggang template.")))
+        return result
+    result.data_set = str(info.get("data_set", ""))
+    try:
+        result.year = int(info.get("year"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        result.problems.append(Problem(_("This workbook is not a Lianggang template.")))
+        return result
+    sheets = [r for r in meta_rows if r and r[0] == "sheet"]
+    for _tag, title, orgunit, signature, *_rest in sheets:
+        if title not in values_wb.sheetnames:
+            result.problems.append(Problem(_("The sheet is missing."), sheet=str(title)))
+            continue
+        _read_sheet(values_wb[title], formulas_wb[title], str(orgunit), str(signature), result)
+    return result
+
+
+def _read_sheet(ws: Any, fws: Any, orgunit: str, signature: str, result: ReadResult) -> None:
+    codes = []
+    rows = []
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        element, disagg = ws.cell(r, 1).value, ws.cell(r, 2).value
+        if element is None and disagg is None:
+            continue
+        codes.append(f"{element}:{disagg}")
+        rows.append((r, str(element), str(disagg)))
+    assert result.year is not None
+    if not hmac.compare_digest(_signature(result.data_set, result.year, orgunit, codes), signature):
+        result.problems.append(
+            Problem(
+                _("The hidden codes of this sheet were changed; download a new template."),
+                sheet=ws.title,
+                column="A–B",
+            )
+        )
+        return
+    letter = get_column_letter(VALUE_COL)
+    for r, element, disagg in rows:
+        value = ws.cell(r, VALUE_COL).value
+        formula = fws.cell(r, VALUE_COL).value
+        if isinstance(formula, str) and formula.startswith("=") and value is None:
+            result.problems.append(
+                Problem(
+                    _(
+                        "The formula %(formula)s has no saved result; open the file in Excel, "
+                        "save it, and upload it again."
+                    )
+                    % {"formula": formula},
+                    sheet=ws.title,
+                    row=r,
+                    column=letter,
+                )
+            )
+            continue
+        comment = ws.cell(r, COMMENT_COL).value
+        result.values.append(
+            RawValue(
+                orgunit,
+                element,
+                disagg,
+                result.year,
+                value,
+                "" if comment is None else str(comment).strip(),
+                ws.title,
+                r,
+                letter,
+            )
+        )
+
+
+def read_csv(content: bytes) -> ReadResult:
+    """Read a CSV in the columns of `lianggang export values`."""
+    result = ReadResult()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.problems.append(Problem(_("The CSV file is not UTF-8 text.")))
+        return result
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        result.problems.append(
+            Problem(
+                _("The header lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)},
+                row=1,
+            )
+        )
+        return result
+    reader.fieldnames = header
+    for rownum, row in enumerate(reader, start=2):
+        try:
+            year = int((row["year"] or "").strip())
+        except ValueError:
+            result.problems.append(
+                Problem(
+                    _("Expected a year, found “%(text)s”.") % {"text": row["year"]},
+                    row=rownum,
+                    column="year",
+                )
+            )
+            continue
+        result.values.append(
+            RawValue(
+                (row["orgunit"] or "").strip(),
+                (row["data_element"] or "").strip(),
+                (row["disaggregation"] or "total").strip() or "total",
+                year,
+                row["value"],
+                (row.get("comment") or "").strip(),
+                "",
+                rownum,
+                "value",
+            )
+        )
+    return result
