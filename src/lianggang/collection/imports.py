@@ -19,7 +19,7 @@ from lianggang.framework.models import DataElement, DisaggregationOption
 from .access import Action, access_submission
 from .errors import CollectionError
 from .models import Channel, DataValue, RoundState, Submission
-from .services import EDITABLE, Entry, datavalues_save, parse_number
+from .services import EDITABLE, Entry, datavalues_save_many, parse_number
 from .workbook import Problem, RawValue, ReadResult
 
 
@@ -133,7 +133,9 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                 )
             )
             continue
-        if sub is None or not allowed.setdefault(sub.pk, _may_edit(actor, sub)):
+        if sub is not None and sub.pk not in allowed:
+            allowed[sub.pk] = _may_edit(actor, sub)
+        if sub is None or not allowed[sub.pk]:
             plan.problems.append(
                 Problem(
                     _(
@@ -245,13 +247,8 @@ def import_apply(*, actor: User, plan: ImportPlan, channel: str = Channel.EXCEL)
         by_submission[c.submission_id].append(
             Entry(c.element, c.disaggregation, c.new, c.new_comment, expected_version=c.version)
         )
-    changed = 0
-    for submission_id, entries in by_submission.items():
-        result = datavalues_save(
-            actor=actor, submission_id=submission_id, entries=entries, channel=channel
-        )
-        changed += result.created + result.updated + result.deleted
-    return changed
+    results = datavalues_save_many(actor=actor, entries=by_submission, channel=channel)
+    return sum(r.created + r.updated + r.deleted for r in results.values())
 
 
 def plan_fingerprint(plan: ImportPlan) -> str:

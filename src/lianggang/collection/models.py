@@ -176,7 +176,7 @@ class DataValue(models.Model):
     )
 
     class Meta:
-        ordering = ["element", "orgunit", "year", "disaggregation"]
+        # No default ordering: bulk reads (analytics, validation) must not sort and join.
         verbose_name = _("data value")
         verbose_name_plural = _("data values")
         constraints = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import (
     Aggregation,
     DataElement,
@@ -30,8 +31,14 @@ from lianggang.framework.models import (
 )
 from lianggang.orgunits.models import OrgUnit
 
-from .access import Action, access_rounds, access_submission
-from .errors import CollectionError, ErrorCode
+from .access import (
+    Action,
+    access_rounds,
+    access_submission,
+    role_allows,
+    submissions_visible_to,
+)
+from .errors import CollectionError, ErrorCode, Forbidden, NotFound
 from .models import (
     Channel,
     DataSet,
@@ -46,7 +53,7 @@ from .models import (
     ValidationNote,
     ValidationRule,
 )
-from .validation import Cell, Finding, validate_submission
+from .validation import Cell, Finding, validate_many, validate_submission
 
 EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
 
@@ -185,121 +192,166 @@ def datavalues_save(
     reason: str = "",
 ) -> SaveResult:
     """Save cells of a submission in one transaction: all of them, or none on any error."""
-    submission = access_submission(actor, submission_id, Action.EDIT)
-    submission = (
-        Submission.objects.select_for_update()
+    return datavalues_save_many(
+        actor=actor, entries={submission_id: entries}, channel=channel, reason=reason
+    )[submission_id]
+
+
+@transaction.atomic
+def datavalues_save_many(
+    *,
+    actor: User,
+    entries: Mapping[int, Sequence[Entry]],
+    channel: str = Channel.GRID,
+    reason: str = "",
+) -> dict[int, SaveResult]:
+    """Save cells of many submissions at once (an import): one transaction, bulk writes."""
+    ids = sorted(entries)
+    visible = set(submissions_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    if len(visible) != len(ids):
+        raise NotFound
+    if not role_allows(user_scope(actor), Action.EDIT):
+        raise Forbidden
+    # Locks in primary-key order, so that two imports touching the same submissions never
+    # wait on each other in opposite orders.
+    submissions = list(
+        Submission.objects.select_for_update(of=("self",))
         .select_related("round", "data_set")
-        .get(pk=submission.pk)
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
-    if submission.state not in EDITABLE:
-        raise CollectionError(ErrorCode.LOCKED, state=submission.get_state_display())
-    if submission.round.state != RoundState.OPEN:
-        raise CollectionError(ErrorCode.ROUND_NOT_OPEN, year=submission.round.year)
-    elements = {e.code: e for e in submission.data_set.elements.all()}
-    existing = {
-        (v.element.code, v.disaggregation): v
+    for sub in submissions:
+        if sub.state not in EDITABLE:
+            raise CollectionError(ErrorCode.LOCKED, state=sub.get_state_display())
+        if sub.round.state != RoundState.OPEN:
+            raise CollectionError(ErrorCode.ROUND_NOT_OPEN, year=sub.round.year)
+    elements_of: dict[int, dict[str, DataElement]] = {}
+    for link in DataSet.elements.through.objects.filter(
+        dataset_id__in={s.data_set_id for s in submissions}
+    ).select_related("dataelement"):
+        elements_of.setdefault(link.dataset_id, {})[link.dataelement.code] = link.dataelement
+    options_of: dict[str, set[str]] = {}
+    for code, category in DisaggregationOption.objects.values_list("code", "category__code"):
+        options_of.setdefault(category, set()).add(code)
+    existing: dict[tuple[int, int, str, str], DataValue] = {
+        (v.orgunit_id, v.year, v.element.code, v.disaggregation): v
         for v in DataValue.objects.select_for_update(of=("self",))
         .filter(
-            element__in=elements.values(),
-            orgunit_id=submission.orgunit_id,
-            year=submission.round.year,
+            orgunit_id__in={s.orgunit_id for s in submissions},
+            year__in={s.round.year for s in submissions},
+            element__code__in={e.element for es in entries.values() for e in es},
         )
         .select_related("element", "updated_by")
         .order_by("pk")
     }
-    result = SaveResult()
-    audits = []
-    touched: list[Cell] = []
-    for entry in entries:
-        element = elements.get(entry.element)
-        if element is None:
-            raise CollectionError(
-                ErrorCode.UNKNOWN_ELEMENT, element=entry.element, data_set=submission.data_set.name
-            )
-        if entry.disaggregation != "total" and entry.disaggregation not in _options(element):
-            raise CollectionError(
-                ErrorCode.UNKNOWN_DISAGGREGATION,
-                element=element.name,
-                disaggregation=entry.disaggregation,
-            )
-        value = _check_entry(entry, element)
-        cell = (entry.element, entry.disaggregation)
-        current = existing.get(cell)
-        if entry.expected_version is not None:
-            stored = current.version if current else 0
-            if stored != entry.expected_version:
+    now = timezone.now()
+    audits: list[DataValueAudit] = []
+    to_create: dict[tuple[int, int, str, str], DataValue] = {}
+    to_update: dict[tuple[int, int, str, str], DataValue] = {}
+    to_delete: list[int] = []
+    results: dict[int, SaveResult] = {}
+    touched: dict[int, list[Cell]] = {}
+    for sub in submissions:
+        result = results[sub.pk] = SaveResult()
+        elements = elements_of.get(sub.data_set_id, {})
+        year = sub.round.year
+        for entry in entries[sub.pk]:
+            element = elements.get(entry.element)
+            if element is None:
                 raise CollectionError(
-                    ErrorCode.CONFLICT,
-                    element=element.name,
-                    user=(current.updated_by if current and current.updated_by else "—"),
-                    current="—" if current is None else current.value,
-                    yours="—" if value is None else value,
+                    ErrorCode.UNKNOWN_ELEMENT, element=entry.element, data_set=sub.data_set.name
                 )
-        comment = entry.comment.strip()
-        if current is None and value is None:
-            result.unchanged += 1
-            continue
-        if current is not None and current.value == value and current.comment == comment:
-            result.unchanged += 1
-            result.versions[cell] = current.version
-            continue
-        audits.append(
-            DataValueAudit(
-                element=element,
-                orgunit_id=submission.orgunit_id,
-                year=submission.round.year,
-                disaggregation=entry.disaggregation,
-                submission=submission,
-                old_value=current.value if current else None,
-                new_value=value,
-                old_comment=current.comment if current else "",
-                new_comment=comment,
-                actor=actor,
-                channel=channel,
-                reason=reason,
+            allowed = {o for c in (element.disaggregations or []) for o in options_of.get(c, ())}
+            if entry.disaggregation != "total" and entry.disaggregation not in allowed:
+                raise CollectionError(
+                    ErrorCode.UNKNOWN_DISAGGREGATION,
+                    element=element.name,
+                    disaggregation=entry.disaggregation,
+                )
+            value = _check_entry(entry, element)
+            cell = (entry.element, entry.disaggregation)
+            key = (sub.orgunit_id, year, entry.element, entry.disaggregation)
+            current = existing.get(key)
+            if entry.expected_version is not None:
+                stored = current.version if current else 0
+                if stored != entry.expected_version:
+                    raise CollectionError(
+                        ErrorCode.CONFLICT,
+                        element=element.name,
+                        user=(current.updated_by if current and current.updated_by else "—"),
+                        current="—" if current is None else current.value,
+                        yours="—" if value is None else value,
+                    )
+            comment = entry.comment.strip()
+            if current is None and value is None:
+                result.unchanged += 1
+                continue
+            if current is not None and current.value == value and current.comment == comment:
+                result.unchanged += 1
+                result.versions[cell] = current.version
+                continue
+            audits.append(
+                DataValueAudit(
+                    element=element,
+                    orgunit_id=sub.orgunit_id,
+                    year=year,
+                    disaggregation=entry.disaggregation,
+                    submission=sub,
+                    old_value=current.value if current else None,
+                    new_value=value,
+                    old_comment=current.comment if current else "",
+                    new_comment=comment,
+                    actor=actor,
+                    channel=channel,
+                    reason=reason,
+                )
             )
-        )
-        touched.append(cell)
-        if value is None:
-            assert current is not None
-            current.delete()
-            existing.pop(cell)
-            result.deleted += 1
-            result.versions[cell] = 0
-        elif current is None:
-            created = DataValue.objects.create(
-                element=element,
-                orgunit_id=submission.orgunit_id,
-                year=submission.round.year,
-                disaggregation=entry.disaggregation,
-                value=value,
-                comment=comment,
-                submission=submission,
-                updated_by=actor,
-            )
-            existing[cell] = created
-            result.created += 1
-            result.versions[cell] = created.version
-        else:
-            current.value = value
-            current.comment = comment
-            current.version += 1
-            current.updated_by = actor
-            current.save(update_fields=["value", "comment", "version", "updated_by", "updated_at"])
-            result.updated += 1
-            result.versions[cell] = current.version
-    DataValueAudit.objects.bulk_create(audits)
-    if touched:
-        result.findings = validate_submission(submission, touched)
-    return result
-
-
-def _options(element: DataElement) -> set[str]:
-    return set(
-        DisaggregationOption.objects.filter(
-            category__code__in=element.disaggregations or []
-        ).values_list("code", flat=True)
+            touched.setdefault(sub.pk, []).append(cell)
+            if value is None:
+                assert current is not None
+                if to_create.pop(key, None) is None:
+                    to_delete.append(current.pk)
+                    to_update.pop(key, None)
+                existing.pop(key)
+                result.deleted += 1
+                result.versions[cell] = 0
+            elif current is None:
+                existing[key] = to_create[key] = DataValue(
+                    element=element,
+                    orgunit_id=sub.orgunit_id,
+                    year=year,
+                    disaggregation=entry.disaggregation,
+                    value=value,
+                    comment=comment,
+                    submission=sub,
+                    updated_by=actor,
+                    version=1,
+                )
+                result.created += 1
+                result.versions[cell] = 1
+            else:
+                current.value = value
+                current.comment = comment
+                current.version += 1
+                current.updated_by = actor
+                current.updated_at = now
+                if current.pk is not None:
+                    to_update[key] = current
+                result.updated += 1
+                result.versions[cell] = current.version
+    # Written in bulk: one statement per kind of change, whatever the number of cells.
+    DataValue.objects.filter(pk__in=to_delete).delete()
+    DataValue.objects.bulk_create(to_create.values(), batch_size=2000)
+    DataValue.objects.bulk_update(
+        to_update.values(),
+        ["value", "comment", "version", "updated_by", "updated_at"],
+        batch_size=2000,
     )
+    DataValueAudit.objects.bulk_create(audits, batch_size=2000)
+    findings = validate_many([(s, touched[s.pk]) for s in submissions if s.pk in touched])
+    for pk, found in findings.items():
+        results[pk].findings = found
+    return results
 
 
 # Workflow -------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import ast
 import math
 import operator as op
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,47 +142,68 @@ def check_rule(rule: ValidationRule, values: Mapping[Cell, float]) -> Finding | 
     return Finding(f"rule:{rule.code}", rule.severity, rule.message, tuple(sorted(refs)), a, b)
 
 
-def rules_for(elements: Iterable[str]) -> list[ValidationRule]:
-    """The enabled rules that involve any of these elements."""
-    codes = set(elements)
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: ValidationRule
+    elements: frozenset[str]
+
+
+def compiled_rules() -> list[CompiledRule]:
+    """The enabled rules with the elements each refers to (parsed once per call)."""
     result = []
     for rule in ValidationRule.objects.filter(enabled=True):
         refs = Expression(rule.left).references | Expression(rule.right).references
-        if any(e in codes for e, _d in refs):
-            result.append(rule)
+        result.append(CompiledRule(rule, frozenset(e for e, _d in refs)))
     return result
 
 
-def _values_of(orgunit_id: int, year: int) -> dict[Cell, float]:
-    return {
-        (e, d): v
-        for e, d, v in DataValue.objects.filter(orgunit_id=orgunit_id, year=year).values_list(
-            "element__code", "disaggregation", "value"
-        )
-    }
+def rules_for(
+    elements: Iterable[str], rules: list[CompiledRule] | None = None
+) -> list[ValidationRule]:
+    """The enabled rules that involve any of these elements."""
+    codes = set(elements)
+    return [
+        c.rule for c in (rules if rules is not None else compiled_rules()) if c.elements & codes
+    ]
+
+
+History = dict[tuple[int, str, str], dict[int, float]]  # (orgunit, element, disagg) -> year -> v
+
+
+def _history(orgunit_ids: set[int], years: set[int], elements: set[str]) -> History:
+    history: History = {}
+    for o, e, d, y, v in DataValue.objects.filter(
+        orgunit_id__in=orgunit_ids,
+        year__lt=max(years),
+        year__gte=min(years) - 10,
+        submission__state=SubmissionState.APPROVED,
+        element__code__in=elements,
+    ).values_list("orgunit_id", "element__code", "disaggregation", "year", "value"):
+        history.setdefault((o, e, d), {})[y] = v
+    return history
 
 
 def outliers(
-    submission: Submission, values: Mapping[Cell, float], cells: Iterable[Cell] | None = None
+    submission: Submission,
+    values: Mapping[Cell, float],
+    cells: Iterable[Cell] | None = None,
+    history: History | None = None,
 ) -> list[Finding]:
     """Values far from the unit's own approved history (robust z) or from last year."""
     z_limit = float(getattr(settings, "LIANGGANG_OUTLIER_Z", 3.5))
     change_limit = float(getattr(settings, "LIANGGANG_OUTLIER_CHANGE", 0.5))
     year = submission.round.year
     wanted = set(cells) if cells is not None else set(values)
-    history: dict[Cell, dict[int, float]] = {}
-    for e, d, y, v in DataValue.objects.filter(
-        orgunit_id=submission.orgunit_id,
-        year__lt=year,
-        year__gte=year - 10,
-        submission__state=SubmissionState.APPROVED,
-        element__code__in={e for e, _d in wanted},
-    ).values_list("element__code", "disaggregation", "year", "value"):
-        history.setdefault((e, d), {})[y] = v
+    if history is None:
+        history = _history({submission.orgunit_id}, {year}, {e for e, _d in wanted})
     findings = []
     for cell in sorted(wanted):
         x = values.get(cell)
-        past = history.get(cell, {})
+        past = {
+            y: v
+            for y, v in history.get((submission.orgunit_id, cell[0], cell[1]), {}).items()
+            if year - 10 <= y < year
+        }
         if x is None or not past:
             continue
         series = list(past.values())
@@ -232,12 +253,42 @@ def validate_submission(
     submission: Submission, cells: Iterable[Cell] | None = None
 ) -> list[Finding]:
     """Check the rules and outliers touching a submission's elements (or only these cells)."""
-    elements = (
-        {e for e, _d in cells}
-        if cells is not None
-        else set(submission.data_set.elements.values_list("code", flat=True))
-    )
-    values = _values_of(submission.orgunit_id, submission.round.year)
-    findings = [f for rule in rules_for(elements) if (f := check_rule(rule, values)) is not None]
-    own = {(e, d) for e, d in values if e in elements}
-    return findings + outliers(submission, values, cells if cells is not None else own)
+    return validate_many([(submission, cells)])[submission.pk]
+
+
+def validate_many(
+    items: Sequence[tuple[Submission, Iterable[Cell] | None]],
+) -> dict[int, list[Finding]]:
+    """validate_submission for many submissions, with the rules, values and history read once."""
+    if not items:
+        return {}
+    rules = compiled_rules()
+    orgunit_ids = {s.orgunit_id for s, _c in items}
+    years = {s.round.year for s, _c in items}
+    values: dict[tuple[int, int], dict[Cell, float]] = {}
+    for o, y, e, d, v in DataValue.objects.filter(
+        orgunit_id__in=orgunit_ids, year__in=years
+    ).values_list("orgunit_id", "year", "element__code", "disaggregation", "value"):
+        values.setdefault((o, y), {})[(e, d)] = v
+    wanted: dict[int, set[Cell]] = {}
+    for sub, cells in items:
+        own = values.get((sub.orgunit_id, sub.round.year), {})
+        if cells is not None:
+            wanted[sub.pk] = set(cells)
+        else:
+            codes = {e.code for e in sub.data_set.elements.all()}
+            wanted[sub.pk] = {c for c in own if c[0] in codes}
+    history = _history(orgunit_ids, years, {e for cs in wanted.values() for e, _d in cs})
+    result = {}
+    for sub, cells in items:
+        own = values.get((sub.orgunit_id, sub.round.year), {})
+        elements = (
+            {e for e, _d in wanted[sub.pk]}
+            if cells is not None
+            else {e.code for e in sub.data_set.elements.all()}
+        )
+        findings = [
+            f for rule in rules_for(elements, rules) if (f := check_rule(rule, own)) is not None
+        ]
+        result[sub.pk] = findings + outliers(sub, own, wanted[sub.pk], history)
+    return result
