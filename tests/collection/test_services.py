@@ -321,3 +321,19 @@ def test_a_closed_round_takes_no_values(people: dict[str, Any], round_2026: Roun
     with pytest.raises(CollectionError) as info:
         datavalues_save(actor=people["clerk"], submission_id=sub.pk, entries=GOOD)
     assert info.value.code == ErrorCode.ROUND_NOT_OPEN
+
+
+def test_officers_hear_of_submissions_and_clerks_of_returns(
+    people: dict[str, Any], round_2026: Round
+) -> None:
+    from lianggang.collection.models import Notification
+
+    sub = _health_submission(round_2026)
+    datavalues_save(actor=people["clerk"], submission_id=sub.pk, entries=GOOD)
+    submission_submit(actor=people["clerk"], submission_id=sub.pk)
+    told = set(Notification.objects.filter(kind="submitted").values_list("recipient", flat=True))
+    assert told == {people["officer"].pk, people["county_officer"].pk}
+    submission_return(actor=people["county_officer"], submission_id=sub.pk, reason="请核实")
+    returned = Notification.objects.filter(kind="returned")
+    assert set(returned.values_list("recipient", flat=True)) == {people["clerk"].pk}
+    assert returned.get().reason == "请核实"

@@ -277,3 +277,32 @@ def test_department_workbook_download(setup: dict[str, Any]) -> None:
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["meta", "康定市"]
     other = setup["clerk"].get("/collection/rounds/2026/templates/annual-education.xlsx")
     assert other.status_code == 404
+
+
+def test_notifications_and_audit_export(setup: dict[str, Any]) -> None:
+    sub, clerk, officer = setup["submission"], setup["clerk"], setup["officer"]
+    _cell(clerk, sub, "live_births", "1480")
+    _cell(clerk, sub, "live_births", "1490", version=1)
+    csv_text = officer.get("/collection/rounds/2026/audit.csv").content.decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("at,user,channel,orgunit,data_element")
+    assert len(lines) == 3
+    assert ",clerk,grid,513301,live_births,total,2026,1480.0,1490.0," in lines[2]
+    assert (
+        setup["other"]
+        .get("/collection/rounds/2026/audit.csv")
+        .content.decode("utf-8-sig")
+        .strip()
+        .count("\n")
+        == 0
+    )
+    _cell(clerk, sub, "infant_deaths", "9")
+    clerk.post(f"/collection/submissions/{sub.pk}/transition/", {"action": "submit"})
+    sub.refresh_from_db()
+    assert sub.state == "submitted"
+    page = officer.get("/").content.decode()
+    assert '<span class="count"' in page
+    listing = officer.get("/collection/notifications/").content.decode()
+    assert "康定市" in listing
+    assert "提交审核" in listing
+    assert '<span class="count"' not in officer.get("/").content.decode()

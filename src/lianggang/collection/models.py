@@ -371,3 +371,41 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class NotificationKind(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted for review")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+    REOPENED = "reopened", _("reopened")
+
+
+class Notification(models.Model):
+    """An in-app message about a submission: officers learn of new submissions, clerks of
+    returns. Worded when shown, in the reader's language."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="notifications", verbose_name=_("submission")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.kind} · {self.submission_id}"

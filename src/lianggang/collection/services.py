@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianggang.accounts.models import Membership, Role
 from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import (
     Aggregation,
@@ -44,6 +45,8 @@ from .models import (
     DataSet,
     DataValue,
     DataValueAudit,
+    Notification,
+    NotificationKind,
     Round,
     RoundState,
     Severity,
@@ -357,6 +360,35 @@ def datavalues_save_many(
 # Workflow -------------------------------------------------------------------------------------
 
 
+def _notify(submission: Submission, kind: str, actor: User, reason: str, roles: set[str]) -> None:
+    """Tell the users whose scope covers the submission and whose role is among ``roles``."""
+    path = submission.orgunit.path
+    department = submission.data_set.department_id
+    recipients = set()
+    for m in (
+        Membership.objects.filter(role__in=roles, user__is_active=True)
+        .select_related("orgunit")
+        .prefetch_related("departments")
+    ):
+        if not path.startswith(m.orgunit.path) or m.user_id == actor.pk:
+            continue
+        if m.all_departments or any(d.pk == department for d in m.departments.all()):
+            recipients.add(m.user_id)
+    if (
+        kind in (NotificationKind.RETURNED, NotificationKind.APPROVED)
+        and submission.submitted_by_id
+    ) and submission.submitted_by_id != actor.pk:
+        recipients.add(submission.submitted_by_id)
+    Notification.objects.bulk_create(
+        Notification(recipient_id=uid, kind=kind, submission=submission, actor=actor, reason=reason)
+        for uid in sorted(recipients)
+    )
+
+
+OFFICERS: set[str] = {Role.COMMITTEE_OFFICER, Role.COUNTY_OFFICER}
+CLERKS: set[str] = {Role.CLERK}
+
+
 def _transition(
     *,
     actor: User,
@@ -437,6 +469,7 @@ def submission_submit(*, actor: User, submission_id: int) -> Submission:
     submission.submitted_at = timezone.now()
     submission.submitted_by = actor
     submission.save(update_fields=["state", "submitted_at", "submitted_by"])
+    _notify(submission, NotificationKind.SUBMITTED, actor, "", OFFICERS)
     return submission
 
 
@@ -453,6 +486,7 @@ def submission_approve(*, actor: User, submission_id: int) -> Submission:
     submission.approved_at = timezone.now()
     submission.approved_by = actor
     submission.save(update_fields=["state", "approved_at", "approved_by"])
+    _notify(submission, NotificationKind.APPROVED, actor, "", set())
     _notify_approval_changed([submission.pk])
     return submission
 
@@ -470,6 +504,7 @@ def submission_return(*, actor: User, submission_id: int, reason: str) -> Submis
         reason_required=True,
     )
     submission.save(update_fields=["state"])
+    _notify(submission, NotificationKind.RETURNED, actor, reason.strip(), CLERKS)
     return submission
 
 
@@ -489,6 +524,7 @@ def submission_reopen(*, actor: User, submission_id: int, reason: str) -> Submis
     submission.approved_at = None
     submission.approved_by = None
     submission.save(update_fields=["state", "approved_at", "approved_by"])
+    _notify(submission, NotificationKind.REOPENED, actor, reason.strip(), CLERKS)
     _notify_approval_changed([submission.pk])
     return submission
 

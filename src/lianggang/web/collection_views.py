@@ -32,6 +32,8 @@ from lianggang.collection.errors import CollectionError, Forbidden, NotFound
 from lianggang.collection.imports import import_apply, import_plan, plan_fingerprint
 from lianggang.collection.models import (
     Channel,
+    DataValueAudit,
+    Notification,
     PendingImport,
     Round,
     RoundState,
@@ -450,3 +452,67 @@ def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
     pending.delete()
     messages.success(request, _("Imported: %(n)d value(s) changed.") % {"n": n})
     return redirect(back)
+
+
+@collection_view
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; showing them marks them read."""
+    items = list(
+        Notification.objects.filter(recipient=_actor(request)).select_related(
+            "actor", "submission__orgunit", "submission__data_set", "submission__round"
+        )[:200]
+    )
+    unread = [n.pk for n in items if n.read_at is None]
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(
+        request, "web/collection/notifications.html", {"items": items, "unread": set(unread)}
+    )
+
+
+@collection_view
+def round_audit(request: HttpRequest, year: int) -> HttpResponse:
+    """Every change of every value of the round that the user may see, as CSV."""
+    visible = submissions_visible_to(request.user).filter(round__year=year)
+    rows = (
+        DataValueAudit.objects.filter(submission__in=visible)
+        .select_related("actor", "element", "orgunit")
+        .order_by("at", "id")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "at",
+            "user",
+            "channel",
+            "orgunit",
+            "data_element",
+            "disaggregation",
+            "year",
+            "old_value",
+            "new_value",
+            "old_comment",
+            "new_comment",
+            "reason",
+        ]
+    )
+    for a in rows.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                timezone.localtime(a.at).isoformat(timespec="seconds"),
+                a.actor.get_username(),
+                a.channel,
+                a.orgunit.code,
+                a.element.code,
+                a.disaggregation,
+                a.year,
+                "" if a.old_value is None else a.old_value,
+                "" if a.new_value is None else a.new_value,
+                a.old_comment,
+                a.new_comment,
+                a.reason,
+            ]
+        )
+    return response

@@ -2,9 +2,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from lianggang.collection.models import Notification
 from lianggang.collection.selectors import data_is_demo
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Put the demo flag on every page: synthetic data is labelled wherever it shows."""
-    return {"is_demo": data_is_demo()}
+    unread = 0
+    if request.user.is_authenticated:
+        unread = Notification.objects.filter(recipient_id=request.user.pk, read_at=None).count()
+    return {"is_demo": data_is_demo(), "unread_notifications": unread}

@@ -62,5 +62,7 @@ urlpatterns = [
         collection_views.import_confirm,
         name="import-confirm",
     ),
+    path("collection/notifications/", collection_views.notifications, name="notifications"),
+    path("collection/rounds/<int:year>/audit.csv", collection_views.round_audit, name="audit"),
     path("healthz", views.healthz, name="healthz"),
 ]
