@@ -11,7 +11,7 @@ export HOST PORT
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 
-.PHONY: demo install assets fonts test test-sqlite test-postgres lint bench messages clean help
+.PHONY: demo install assets browser test test-sqlite test-postgres lint bench messages clean help
 
 help:
 	@echo "make demo   - install, set up the embedded database with demo data and serve the app"
@@ -36,6 +36,16 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
+# Browser tests drive Debian's chromium (never a downloaded browser); installed when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else \
+	    echo "WARNING: /usr/bin/chromium is missing; install Debian's chromium (apt-get install chromium)." >&2; \
+	  fi; \
+	fi
+
 demo: install
 	$(LG) setup
 	$(LG) demo load
@@ -56,12 +66,14 @@ lint: install
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install browser
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -m e2e tests/e2e
 
-test-postgres: install
+test-postgres: install browser
 	@if $(BIN)/python -m lianggang.devtools.pg_ready "$(PG_TEST_URL)"; then \
-	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest && \
+	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -m e2e tests/e2e; \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 	  echo "PostgreSQL at $(PG_TEST_URL) is required (REQUIRE_POSTGRES=1) but not reachable." >&2; exit 1; \
 	else \
@@ -70,6 +82,7 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/collection.py
 
 messages: install
 	cd src/lianggang && ../../$(LG) makemessages -l zh_Hans --no-obsolete --add-location file
