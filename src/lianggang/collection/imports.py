@@ -14,10 +14,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import DataElement, DisaggregationOption
 
-from .access import Action, access_submission
-from .errors import CollectionError
+from .access import Action, access_submission, role_allows, submissions_visible_to
 from .models import Channel, DataValue, RoundState, Submission
 from .services import EDITABLE, Entry, datavalues_save_many, parse_number
 from .workbook import Problem, RawValue, ReadResult
@@ -83,7 +83,16 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             submission__in={s.pk for s in submissions.values()}
         ).select_related("orgunit", "element")
     }
-    allowed: dict[int, bool] = {}
+    # Which of these submissions the user may edit: one query, not one per submission.
+    allowed = (
+        set(
+            submissions_visible_to(actor)
+            .filter(pk__in={s.pk for s in submissions.values()})
+            .values_list("pk", flat=True)
+        )
+        if role_allows(user_scope(actor), Action.EDIT)
+        else set()
+    )
     seen: dict[tuple[str, str, str, int], RawValue] = {}
     for raw in read.values:
         element = elements.get(raw.element)
@@ -133,9 +142,7 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                 )
             )
             continue
-        if sub is not None and sub.pk not in allowed:
-            allowed[sub.pk] = _may_edit(actor, sub)
-        if sub is None or not allowed[sub.pk]:
+        if sub is None or sub.pk not in allowed:
             plan.problems.append(
                 Problem(
                     _(
@@ -207,14 +214,6 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             )
         )
     return plan
-
-
-def _may_edit(actor: User, sub: Submission) -> bool:
-    try:
-        access_submission(actor, sub.pk, Action.EDIT)
-    except CollectionError:
-        return False
-    return True
 
 
 def _submissions_for(

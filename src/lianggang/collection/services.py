@@ -39,6 +39,7 @@ from .access import (
     role_allows,
     submissions_visible_to,
 )
+from .bulk import insert_rows
 from .errors import CollectionError, ErrorCode, Forbidden, NotFound
 from .models import (
     Channel,
@@ -295,16 +296,16 @@ def datavalues_save_many(
                 continue
             audits.append(
                 DataValueAudit(
-                    element=element,
+                    element_id=element.pk,
                     orgunit_id=sub.orgunit_id,
                     year=year,
                     disaggregation=entry.disaggregation,
-                    submission=sub,
+                    submission_id=sub.pk,
                     old_value=current.value if current else None,
                     new_value=value,
                     old_comment=current.comment if current else "",
                     new_comment=comment,
-                    actor=actor,
+                    actor_id=actor.pk,
                     channel=channel,
                     reason=reason,
                 )
@@ -320,14 +321,14 @@ def datavalues_save_many(
                 result.versions[cell] = 0
             elif current is None:
                 existing[key] = to_create[key] = DataValue(
-                    element=element,
+                    element_id=element.pk,
                     orgunit_id=sub.orgunit_id,
                     year=year,
                     disaggregation=entry.disaggregation,
                     value=value,
                     comment=comment,
-                    submission=sub,
-                    updated_by=actor,
+                    submission_id=sub.pk,
+                    updated_by_id=actor.pk,
                     version=1,
                 )
                 result.created += 1
@@ -344,13 +345,13 @@ def datavalues_save_many(
                 result.versions[cell] = current.version
     # Written in bulk: one statement per kind of change, whatever the number of cells.
     DataValue.objects.filter(pk__in=to_delete).delete()
-    DataValue.objects.bulk_create(to_create.values(), batch_size=2000)
+    insert_rows(list(to_create.values()))
     DataValue.objects.bulk_update(
         to_update.values(),
         ["value", "comment", "version", "updated_by", "updated_at"],
         batch_size=2000,
     )
-    DataValueAudit.objects.bulk_create(audits, batch_size=2000)
+    insert_rows(audits)
     findings = validate_many([(s, touched[s.pk]) for s in submissions if s.pk in touched])
     for pk, found in findings.items():
         results[pk].findings = found

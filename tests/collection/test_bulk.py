@@ -1,0 +1,60 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from lianggang.collection.bulk import COPY_FROM, insert_rows
+from lianggang.collection.models import DataValue, DataValueAudit, Submission
+from lianggang.collection.services import round_open
+from lianggang.framework.models import DataElement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_rows_are_inserted_with_every_field() -> None:
+    """On PostgreSQL this goes through COPY; elsewhere through bulk_create."""
+    root = get_user_model().objects.create_superuser("opener", "", "a-long-test-password")
+    rnd = round_open(actor=root, year=2026, closes_on=dt.date(2027, 4, 30))
+    subs = list(Submission.objects.filter(round=rnd))
+    element = DataElement.objects.get(code="live_births")
+    values = [
+        DataValue(
+            element_id=element.pk,
+            orgunit_id=s.orgunit_id,
+            year=2026 + i,
+            disaggregation="total",
+            value=i + 0.5,
+            comment="批量",
+            submission_id=s.pk,
+            updated_by_id=root.pk,
+            version=1,
+        )
+        for i, s in ((i, subs[i % len(subs)]) for i in range(COPY_FROM + 100))
+    ]
+    audits = [
+        DataValueAudit(
+            element_id=element.pk,
+            orgunit_id=v.orgunit_id,
+            year=v.year,
+            disaggregation="total",
+            submission_id=v.submission_id,
+            old_value=None,
+            new_value=v.value,
+            actor_id=root.pk,
+            channel="excel",
+        )
+        for v in values
+    ]
+    assert len(values) >= COPY_FROM
+    insert_rows(values)
+    insert_rows(audits)
+    stored = DataValue.objects.filter(comment="批量")
+    assert stored.count() == len(values)
+    first = stored.get(year=2026)
+    assert (first.value, first.version, first.updated_by_id) == (0.5, 1, root.pk)
+    assert first.updated_at is not None
+    saved = DataValueAudit.objects.filter(channel="excel", year__gte=2026)
+    assert saved.count() == len(audits)
+    assert not saved.filter(at=None).exists()
+    assert connection.vendor in ("postgresql", "sqlite")
