@@ -333,6 +333,9 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not plan.ok:
         err.write(_("%(n)d problem(s); nothing was imported.\n") % {"n": len(plan.problems)})
         return 1
+    for unit, finding in plan.findings:
+        level = _("error") if finding.severity == "error" else _("warning")
+        err.write(f"{level}: {unit}: {finding.message}\n")
     for c in plan.changes:
         old = "—" if c.old is None else f"{c.old:g}"
         new = "—" if c.new is None else f"{c.new:g}"

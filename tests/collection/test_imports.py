@@ -267,3 +267,15 @@ def test_one_bad_csv_row_refuses_the_whole_file(ctx: dict[str, Any], tmp_path: P
 def test_read_csv_reports_a_missing_column() -> None:
     result = read_csv(b"orgunit,year,value\n513301,2026,1\n")
     assert "data_element" in str(result.problems[0])
+
+
+def test_the_preview_shows_what_the_checks_will_find(ctx: dict[str, Any]) -> None:
+    content = _fill(template_workbook([ctx["kangding"]]), {**TYPED, ("infant_deaths", "total"): 3})
+    plan = import_plan(
+        actor=ctx["clerk"], read=read_workbook(content), submission_id=ctx["kangding"].pk
+    )
+    assert plan.ok
+    keys = {f.key for _unit, f in plan.findings}
+    assert "rule:neonatal-le-infant-deaths" in keys
+    assert {unit for unit, _f in plan.findings} == {"康定市"}
+    assert _nothing_written()

@@ -20,6 +20,7 @@ from lianggang.framework.models import DataElement, DisaggregationOption
 from .access import Action, access_submission, role_allows, submissions_visible_to
 from .models import Channel, DataValue, RoundState, Submission
 from .services import EDITABLE, Entry, datavalues_save_many, parse_number
+from .validation import Cell, Finding, validate_many
 from .workbook import Problem, RawValue, ReadResult
 
 
@@ -44,6 +45,9 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    # What the checks would find once the changes are applied: (org unit, finding). They do
+    # not stop the import; errors will stop the submission.
+    findings: list[tuple[str, Finding]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -213,7 +217,22 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                 raw.row,
             )
         )
+    if plan.ok and plan.changes:
+        _check_after(plan, submissions)
     return plan
+
+
+def _check_after(plan: ImportPlan, submissions: dict[tuple[str, str, int], Submission]) -> None:
+    """Run the validation rules and outlier checks on the values as the import would leave them."""
+    by_id = {s.pk: s for s in submissions.values()}
+    pending: dict[int, dict[Cell, float | None]] = {}
+    for c in plan.changes:
+        pending.setdefault(c.submission_id, {})[(c.element, c.disaggregation)] = c.new
+    found = validate_many(
+        [(by_id[pk], list(cells)) for pk, cells in pending.items()], pending=pending
+    )
+    for pk, findings in found.items():
+        plan.findings.extend((by_id[pk].orgunit.name, f) for f in findings)
 
 
 def _submissions_for(

@@ -258,8 +258,13 @@ def validate_submission(
 
 def validate_many(
     items: Sequence[tuple[Submission, Iterable[Cell] | None]],
+    pending: Mapping[int, Mapping[Cell, float | None]] | None = None,
 ) -> dict[int, list[Finding]]:
-    """validate_submission for many submissions, with the rules, values and history read once."""
+    """validate_submission for many submissions, with the rules, values and history read once.
+
+    ``pending`` (submission id → cell → value, None for a cleared cell) checks values as they
+    would be after changes not yet written: the preview of an upload.
+    """
     if not items:
         return {}
     rules = compiled_rules()
@@ -270,6 +275,13 @@ def validate_many(
         orgunit_id__in=orgunit_ids, year__in=years
     ).values_list("orgunit_id", "year", "element__code", "disaggregation", "value"):
         values.setdefault((o, y), {})[(e, d)] = v
+    for sub, _cells in items:
+        for cell, new in (pending or {}).get(sub.pk, {}).items():
+            own = values.setdefault((sub.orgunit_id, sub.round.year), {})
+            if new is None:
+                own.pop(cell, None)
+            else:
+                own[cell] = new
     wanted: dict[int, set[Cell]] = {}
     for sub, cells in items:
         own = values.get((sub.orgunit_id, sub.round.year), {})
