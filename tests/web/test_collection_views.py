@@ -306,3 +306,10 @@ def test_notifications_and_audit_export(setup: dict[str, Any]) -> None:
     assert "康定市" in listing
     assert "提交审核" in listing
     assert '<span class="count"' not in officer.get("/").content.decode()
+
+
+def test_typed_text_cannot_become_a_formula_in_the_audit_csv(setup: dict[str, Any]) -> None:
+    sub, clerk, officer = setup["submission"], setup["clerk"], setup["officer"]
+    _cell(clerk, sub, "live_births", "1480", comment='=HYPERLINK("http://x")')
+    text = officer.get("/collection/rounds/2026/audit.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text

@@ -385,6 +385,8 @@ def _preview(request: HttpRequest, *, submission_id: int | None, back: str) -> H
     filename = upload.name or "upload.xlsx"
     read = read_csv(content) if filename.lower().endswith(".csv") else read_workbook(content)
     plan = import_plan(actor=_actor(request), read=read, submission_id=submission_id)
+    # Previews never confirmed are kept a day at most.
+    PendingImport.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
     pending = None
     if plan.ok and plan.changes:
         pending = PendingImport.objects.create(
@@ -454,6 +456,11 @@ def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
     return redirect(back)
 
 
+def _cell_text(text: str) -> str:
+    """Text typed by users, made inert for spreadsheets (no formula starts a CSV cell)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @collection_view
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first; showing them marks them read."""
@@ -510,9 +517,9 @@ def round_audit(request: HttpRequest, year: int) -> HttpResponse:
                 a.year,
                 "" if a.old_value is None else a.old_value,
                 "" if a.new_value is None else a.new_value,
-                a.old_comment,
-                a.new_comment,
-                a.reason,
+                _cell_text(a.old_comment),
+                _cell_text(a.new_comment),
+                _cell_text(a.reason),
             ]
         )
     return response
