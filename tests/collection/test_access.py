@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.collection.access import Action, access_submission, submissions_visible_to
 from lianggang.collection.errors import Forbidden, NotFound
 from lianggang.collection.models import Submission
 from lianggang.collection.services import round_open
-from lianggang.orgunits.models import Department, OrgUnit
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -68,19 +68,9 @@ EXPECTED = {
 
 def _user(name: str) -> Any:
     role, orgunit, departments = PROFILES[name]
-    users = get_user_model().objects
     if role == "superuser":
-        return users.create_superuser("root", "", "a-long-test-password")
-    user = users.create_user(name.replace(" ", "_")[:30], password="a-long-test-password")
-    if role is not None:
-        m = Membership.objects.create(
-            user=user,
-            role=role,
-            orgunit=OrgUnit.objects.get(code=orgunit),
-            all_departments=departments is None,
-        )
-        m.departments.set(Department.objects.filter(code__in=departments or []))
-    return user
+        return get_user_model().objects.create_superuser("root", "", "a-long-test-password")
+    return member(name.replace(" ", "_")[:30], role, orgunit, departments)
 
 
 @pytest.fixture

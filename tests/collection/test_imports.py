@@ -12,13 +12,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.cli import run
 from lianggang.collection.imports import import_apply, import_plan
 from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
 from lianggang.collection.services import round_open
 from lianggang.collection.workbook import read_csv, read_workbook, template_workbook
-from lianggang.orgunits.models import Department, OrgUnit
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,7 @@ pytestmark = pytest.mark.django_db
 def ctx() -> dict[str, Any]:
     root = get_user_model().objects.create_superuser("opener", "", "a-long-test-password")
     rnd = round_open(actor=root, year=2026, closes_on=dt.date(2027, 4, 30))
-    clerk = get_user_model().objects.create_user("clerk", password="a-long-test-password")
-    m = Membership.objects.create(
-        user=clerk, role=Role.CLERK, orgunit=OrgUnit.objects.get(code="513300")
-    )
-    m.departments.set(Department.objects.filter(code="health"))
+    clerk = member("clerk", Role.CLERK, "513300", ["health"])
     subs = (
         Submission.objects.filter(round=rnd, data_set__code="annual-health")
         .select_related("round", "orgunit", "data_set")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.analytics.models import IndicatorValue
 from lianggang.collection.errors import CollectionError, ErrorCode, Forbidden, NotFound
 from lianggang.collection.models import (
@@ -33,24 +33,14 @@ from lianggang.collection.services import (
     submission_submit,
     validation_note_save,
 )
-from lianggang.orgunits.models import Department, OrgUnit
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
 
 
 def _user(name: str, role: str | None, orgunit: str, departments: list[str] | None = None) -> Any:
-    user = get_user_model().objects.create_user(name, password="a-long-test-password")
-    if role is not None:
-        m = Membership.objects.create(
-            user=user,
-            role=role,
-            orgunit=OrgUnit.objects.get(code=orgunit),
-            all_departments=departments is None,
-        )
-        if departments:
-            m.departments.set(Department.objects.filter(code__in=departments))
-    return user
+    return member(name, role, orgunit, departments)
 
 
 @pytest.fixture

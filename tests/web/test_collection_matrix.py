@@ -13,10 +13,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.collection.models import Submission
 from lianggang.collection.services import round_open
-from lianggang.orgunits.models import Department, OrgUnit
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -106,17 +106,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
 def _client(profile: str) -> Client:
     client = Client()
     role, orgunit, departments = PROFILES[profile]
-    if role is None:
-        return client
-    user = get_user_model().objects.create_user(profile.replace(" ", "-"), password="x-long-pw-1")
-    m = Membership.objects.create(
-        user=user,
-        role=role,
-        orgunit=OrgUnit.objects.get(code=orgunit),
-        all_departments=departments is None,
-    )
-    m.departments.set(Department.objects.filter(code__in=departments or []))
-    client.force_login(user)
+    if role is not None:
+        client.force_login(member(profile.replace(" ", "-"), role, orgunit, departments))
     return client
 
 

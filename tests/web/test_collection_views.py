@@ -9,26 +9,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.analytics.models import IndicatorValue
 from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
 from lianggang.collection.services import round_open
-from lianggang.orgunits.models import Department, OrgUnit
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(name: str, role: str, orgunit: str, departments: list[str] | None) -> Client:
-    user = get_user_model().objects.create_user(name, password="a-long-test-password")
-    m = Membership.objects.create(
-        user=user,
-        role=role,
-        orgunit=OrgUnit.objects.get(code=orgunit),
-        all_departments=departments is None,
-    )
-    m.departments.set(Department.objects.filter(code__in=departments or []))
     client = Client()
-    client.force_login(user)
+    client.force_login(member(name, role, orgunit, departments))
     return client
 
 
