@@ -79,7 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     im = sub.add_parser("import", help="import values from a filled-in template or a CSV")
     im.add_argument("what", choices=["values"])
     im.add_argument("file", type=Path, help=".xlsx template or .csv with export values' columns")
-    im.add_argument("--user", required=True, help="the user the changes are recorded under")
+    im.add_argument(
+        "--user",
+        default=os.environ.get("LIANGGANG_USER", ""),
+        help="the user the changes are recorded under (default: $LIANGGANG_USER, else the "
+        "only administrator)",
+    )
     im.add_argument("--dry-run", action="store_true", help="check and list changes; write nothing")
     ad = sub.add_parser("admin", help="the administrator account")
     ad.add_argument("action", choices=["ensure"])
@@ -317,9 +322,14 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from lianggang.collection.models import Channel
     from lianggang.collection.workbook import read_csv, read_workbook
 
-    user = get_user_model().objects.filter(username=ns.user, is_active=True).first()
+    users = get_user_model().objects.filter(is_active=True)
+    if ns.user:
+        user = users.filter(username=ns.user).first()
+    else:
+        admins = list(users.filter(is_superuser=True)[:2])
+        user = admins[0] if len(admins) == 1 else None
     if user is None:
-        err.write(_("No active user “%(user)s”.\n") % {"user": ns.user})
+        err.write(_("No active user “%(user)s”; name the user with --user.\n") % {"user": ns.user})
         return 2
     try:
         content = ns.file.read_bytes()

@@ -275,3 +275,18 @@ def test_the_preview_shows_what_the_checks_will_find(ctx: dict[str, Any]) -> Non
     assert "rule:neonatal-le-infant-deaths" in keys
     assert {unit for unit, _f in plan.findings} == {"康定市"}
     assert _nothing_written()
+
+
+def test_the_command_line_needs_a_known_user(ctx: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "values.csv"
+    path.write_text(
+        "data_element,orgunit,year,disaggregation,value\nlive_births,513301,2026,total,1480\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["import", "values", str(path), "--user", "nobody"], out, err) == 2
+    assert "--user" in err.getvalue()
+    # Without --user, the only administrator ("opener") is used.
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["import", "values", str(path)], out, err) == 0, err.getvalue()
+    assert DataValueAudit.objects.get(year=2026).actor.username == "opener"
