@@ -71,7 +71,9 @@ def _notify_approval_changed(submission_ids: list[int]) -> None:
         for listener in approval_listeners:
             listener(submission_ids)
 
-    transaction.on_commit(run)
+    # robust: a failed refresh is logged, never turned into an error page for an approval that
+    # has committed; the next refresh or `lianggang analytics rebuild` catches up.
+    transaction.on_commit(run, robust=True)
 
 
 # Rounds ---------------------------------------------------------------------------------------
