@@ -48,9 +48,7 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
     prefecture = OrgUnit.objects.get(code=prefecture_code)
     counties = list(OrgUnit.objects.filter(parent=prefecture, level=Level.COUNTY).order_by("code"))
     indicators = sorted(
-        Indicator.objects.select_related(
-            "numerator", "denominator", "target__area__outline"
-        ).prefetch_related("departments"),
+        Indicator.objects.select_related("numerator", "denominator", "target__area__outline"),
         key=lambda i: (
             OUTLINE_ORDER.index(i.target.area.outline.code)
             if i.target.area.outline.code in OUTLINE_ORDER

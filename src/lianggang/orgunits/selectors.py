@@ -5,10 +5,6 @@ from django.db.models import QuerySet
 from .models import Level, OrgUnit
 
 
-def orgunit_get(*, code: str) -> OrgUnit:
-    return OrgUnit.objects.get(code=code)
-
-
 def orgunit_ancestors(orgunit: OrgUnit, *, include_self: bool = False) -> list[OrgUnit]:
     """Return the unit's ancestors from the root down (and the unit itself if asked)."""
     codes = [c for c in orgunit.path.split("/") if c]

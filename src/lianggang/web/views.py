@@ -21,7 +21,7 @@ from lianggang.framework.models import (
 from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_home
 
-from .presentation import STATUS_STYLE, format_value, status_label
+from .presentation import STATUS_STYLE
 
 DEFAULT_OUTLINE = "women-2021"
 
@@ -104,6 +104,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     by_unit: dict[int, dict[int, IndicatorValue]] = {}
     for v in values:
         by_unit.setdefault(v.orgunit_id, {})[v.year] = v
+    value_of = {(v.orgunit_id, v.year): v.value for v in values}
     latest_year = years[-1] if years else None
     assessments = {
         a.orgunit_id: a
@@ -118,10 +119,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             {
                 "name": u.name_en if translation.get_language() == "en" and u.name_en else u.name,
                 "main": u.pk == orgunit.pk,
-                "values": [
-                    (by_unit.get(u.pk, {}).get(y).value if by_unit.get(u.pk, {}).get(y) else None)  # type: ignore[union-attr]
-                    for y in years
-                ],
+                "values": [value_of.get((u.pk, y)) for y in years],
             }
             for u in units
         ],
@@ -159,6 +157,3 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "main_assessment": assessments.get(orgunit.pk),
     }
     return render(request, "web/indicator.html", context)
-
-
-__all__ = ["dashboard", "format_value", "healthz", "indicator_detail", "status_label"]
