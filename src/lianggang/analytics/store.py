@@ -1,24 +1,54 @@
-"""Load approved values, run the engine, write IndicatorValue and Assessment rows."""
+"""Load approved values, run the engine, write IndicatorValue and Assessment rows.
+
+Two ways in:
+
+- :func:`analytics_rebuild` recomputes everything (``lianggang analytics rebuild``);
+- :func:`analytics_refresh_for_submissions` runs when an approval commits and recomputes only
+  what rests on those submissions: the indicators using their data sets' elements, for their
+  org units and every ancestor, in their years, and the judgements of those units from that
+  year on. An ancestor's sums are taken from its children's stored figures, so the work is
+  the size of one chain of units and their direct children, whatever the size of the country.
+
+Both read and write in bulk (:mod:`.arrowdb`: COPY on PostgreSQL).
+"""
 
 from __future__ import annotations
 
 import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q
 
+from lianggang.collection.models import Submission
 from lianggang.collection.selectors import datavalues_approved
 from lianggang.framework.models import DataElement, Indicator, TargetOverride
-from lianggang.orgunits.models import OrgUnit
+from lianggang.orgunits.models import Level, OrgUnit
 
+from .arrowdb import read_arrow, write_arrow
 from .engine.aggregate import aggregate
 from .engine.assess import Observation, Rule, assess
 from .engine.compute import compute
 from .models import Assessment, IndicatorValue
+
+# Outline targets are set for counties and above; townships get figures but no judgement (their
+# rates rest on a handful of events, and no plan sets a township target).
+DEEPEST_JUDGED_LEVEL = Level.COUNTY
+
+VALUES_SCHEMA = pa.schema(
+    {
+        "element": pa.int64(),
+        "orgunit": pa.int64(),
+        "year": pa.int32(),
+        "disaggregation": pa.string(),
+        "value": pa.float64(),
+    }
+)
 
 
 @dataclass
@@ -27,37 +57,37 @@ class RebuildReport:
     indicator_values: int
     assessments: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.phases[name] = now - started
+        return now
 
 
-def _approved_values_table(element_codes: set[str] | None = None) -> pa.Table:
-    qs = datavalues_approved()
-    if element_codes is not None:
-        qs = qs.filter(element__code__in=element_codes)
-    rows = qs.values_list("element__code", "orgunit__code", "year", "disaggregation", "value")
-    cols: tuple[list[object], ...] = ([], [], [], [], [])
-    for row in rows.iterator(chunk_size=5000):
-        for col, v in zip(cols, row, strict=True):
-            col.append(v)
-    return pa.table(
-        {
-            "element": pa.array(cols[0], pa.string()),
-            "orgunit": pa.array(cols[1], pa.string()),
-            "year": pa.array(cols[2], pa.int32()),
-            "disaggregation": pa.array(cols[3], pa.string()),
-            "value": pa.array(cols[4], pa.float64()),
-        }
+def _approved_values(
+    element_ids: Iterable[int],
+    orgunit_ids: Iterable[int] | None = None,
+    years: Iterable[int] | None = None,
+) -> pa.Table:
+    qs = datavalues_approved().filter(element_id__in=list(element_ids))
+    if orgunit_ids is not None:
+        qs = qs.filter(orgunit_id__in=list(orgunit_ids))
+    if years is not None:
+        qs = qs.filter(year__in=list(years))
+    return read_arrow(
+        qs.values_list("element_id", "orgunit_id", "year", "disaggregation", "value").order_by(),
+        VALUES_SCHEMA,
     )
 
 
-def _hierarchy_table(units: list[OrgUnit]) -> pa.Table:
-    by_id = {u.pk: u.code for u in units}
+def _hierarchy_table(units: Sequence[tuple[int, int | None, bool]]) -> pa.Table:
+    ids, parents, flags = zip(*units, strict=True) if units else ((), (), ())
     return pa.table(
         {
-            "orgunit": pa.array([u.code for u in units], pa.string()),
-            "parent": pa.array(
-                [by_id[u.parent_id] if u.parent_id else None for u in units], pa.string()
-            ),
-            "aggregate": pa.array([u.aggregated for u in units], pa.bool_()),
+            "orgunit": pa.array(ids, pa.int64()),
+            "parent": pa.array(parents, pa.int64()),
+            "aggregate": pa.array(flags, pa.bool_()),
         }
     )
 
@@ -65,11 +95,9 @@ def _hierarchy_table(units: list[OrgUnit]) -> pa.Table:
 def _indicators_table(indicators: list[Indicator]) -> pa.Table:
     return pa.table(
         {
-            "indicator": [i.code for i in indicators],
-            "numerator": [i.numerator.code for i in indicators],
-            "denominator": pa.array(
-                [i.denominator.code if i.denominator else None for i in indicators], pa.string()
-            ),
+            "indicator": pa.array([i.pk for i in indicators], pa.int64()),
+            "numerator": pa.array([i.numerator_id for i in indicators], pa.int64()),
+            "denominator": pa.array([i.denominator_id for i in indicators], pa.int64()),
             "aggregation": [i.numerator.aggregation for i in indicators],
             "factor": pa.array([float(i.factor) for i in indicators], pa.float64()),
             "kind": [i.kind for i in indicators],
@@ -117,125 +145,387 @@ def _nan_to_none(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-def analytics_rebuild() -> RebuildReport:
-    """Recompute every indicator value and judgement from approved data."""
-    return _recompute(Indicator.objects.all())
+def _indicators(qs: Iterable[Indicator] | None = None) -> list[Indicator]:
+    base = Indicator.objects.select_related("numerator", "target__area__outline")
+    if qs is not None:
+        base = base.filter(pk__in=[i.pk for i in qs])
+    return list(base.order_by("pk"))
 
 
-def analytics_refresh(*, element_codes: set[str]) -> RebuildReport:
-    """Recompute the indicators that use any of these data elements, and only those."""
-    return _recompute(
-        Indicator.objects.filter(
-            Q(numerator__code__in=element_codes) | Q(denominator__code__in=element_codes)
-        )
+def _elements_of(indicators: list[Indicator]) -> set[int]:
+    return {i.numerator_id for i in indicators} | {
+        i.denominator_id for i in indicators if i.denominator_id
+    }
+
+
+def _figure_rows(computed: pa.Table) -> pa.Table:
+    """The engine's output as IndicatorValue columns."""
+    n_children = pc.fill_null(computed.column("n_children"), 0)
+    return pa.table(
+        {
+            "indicator_id": computed.column("indicator"),
+            "orgunit_id": computed.column("orgunit"),
+            "year": computed.column("year"),
+            "disaggregation": computed.column("disaggregation"),
+            "value": computed.column("value"),
+            "numerator": computed.column("numerator"),
+            "denominator": computed.column("denominator"),
+            "ci_low": computed.column("ci_low"),
+            "ci_high": computed.column("ci_high"),
+            "unstable": computed.column("unstable"),
+            "source": computed.column("source"),
+            "n_reporting": computed.column("n_reporting"),
+            "n_children": n_children,
+            "denominator_coverage": computed.column("denominator_coverage"),
+        }
     )
 
 
-def analytics_refresh_for_submissions(submission_ids: list[int]) -> RebuildReport:
-    """Refresh the figures that rest on these submissions' data sets (called on commit)."""
-    codes = set(
-        DataElement.objects.filter(data_sets__submissions__in=submission_ids).values_list(
-            "code", flat=True
-        )
-    )
-    return analytics_refresh(element_codes=codes)
+def _last_year() -> int | None:
+    return datavalues_approved().aggregate(y=Max("year"))["y"]
 
 
 @transaction.atomic
-def _recompute(indicator_qs: QuerySet[Indicator]) -> RebuildReport:
-    started = time.perf_counter()
-    units = list(OrgUnit.objects.all())
-    indicators = list(
-        indicator_qs.select_related("numerator", "denominator", "target__area__outline")
-    )
-    elements = {i.numerator.code for i in indicators} | {
-        i.denominator.code for i in indicators if i.denominator
-    }
-    values = _approved_values_table(elements)
-    computed = compute(
-        aggregate(values, _hierarchy_table(units), _indicators_table(indicators)),
-        _indicators_table(indicators),
-    )
-    unit_by_code = {u.code: u for u in units}
-    ind_by_code = {i.code: i for i in indicators}
-
-    IndicatorValue.objects.filter(indicator__in=indicators).delete()
-    rows = computed.to_pylist()
-    IndicatorValue.objects.bulk_create(
-        (
-            IndicatorValue(
-                indicator=ind_by_code[r["indicator"]],
-                orgunit=unit_by_code[r["orgunit"]],
-                year=r["year"],
-                disaggregation=r["disaggregation"],
-                value=_nan_to_none(r["value"]),
-                numerator=r["numerator"],
-                denominator=r["denominator"],
-                ci_low=r["ci_low"],
-                ci_high=r["ci_high"],
-                unstable=bool(r["unstable"]),
-                source=r["source"],
-                n_reporting=r["n_reporting"],
-                n_children=r["n_children"] or 0,
-                denominator_coverage=r["denominator_coverage"],
-            )
-            for r in rows
-        ),
-        batch_size=2000,
-    )
-
-    series: dict[tuple[str, str], list[Observation]] = defaultdict(list)
-    for r in rows:
-        if r["disaggregation"] == "total":
-            series[r["indicator"], r["orgunit"]].append(
-                Observation(r["year"], _nan_to_none(r["value"]), r["numerator"], r["denominator"])
-            )
-    last_year = datavalues_approved().order_by("-year").values_list("year", flat=True).first()
-    targets = effective_targets(indicators, units)
-    assessments = []
+def analytics_rebuild() -> RebuildReport:
+    """Recompute every indicator value and judgement from approved data."""
+    started = t = time.perf_counter()
+    report = RebuildReport(0, 0, 0, 0.0)
+    indicators = _indicators()
+    units = list(OrgUnit.objects.values_list("pk", "parent_id", "aggregated"))
+    values = _approved_values(_elements_of(indicators))
+    t = report.lap("read", t)
+    ind_table = _indicators_table(indicators)
+    computed = compute(aggregate(values, _hierarchy_table(units), ind_table), ind_table)
+    t = report.lap("aggregate", t)
+    IndicatorValue.objects.all().delete()
+    report.indicator_values = write_arrow(IndicatorValue, _figure_rows(computed))
+    t = report.lap("write figures", t)
+    judged = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
+    last_year = _last_year()
+    Assessment.objects.all().delete()
     if last_year is not None:
-        for ind in indicators:
-            outline = ind.target.area.outline
-            years = range(outline.start_year, min(outline.end_year, last_year) + 1)
-            for unit in units:
-                obs = series.get((ind.code, unit.code), [])
-                if not obs and not unit.aggregated:
-                    continue  # a unit outside the monitored tree: no judgement at all
-                rule = rule_for(ind, targets[ind.pk, unit.pk])
-                for year in years:
-                    j = assess(obs, rule, as_of=year)
-                    assessments.append(
-                        Assessment(
-                            indicator=ind,
-                            orgunit=unit,
-                            year=year,
-                            status=j.status.value,
-                            substatus=j.substatus.value,
-                            target_value=j.target,
-                            target_year=rule.target_year,
-                            latest_year=j.latest_year,
-                            latest_value=j.latest_value,
-                            ci_low=j.ci_low,
-                            ci_high=j.ci_high,
-                            pooled_years=j.pooled_years,
-                            baseline_value=j.baseline_value,
-                            slope=j.slope,
-                            p_value=j.p_value,
-                            projected_value=j.projected_value,
-                            year_met=j.year_met,
-                            met_beyond_horizon=j.met_beyond_horizon,
-                            pace=j.pace,
-                            required_pace=j.required_pace,
-                            pace_ratio=j.pace_ratio,
-                            share_of_way=j.share_of_way,
-                            share_of_time=j.share_of_time,
-                        )
-                    )
-    Assessment.objects.filter(indicator__in=indicators).delete()
-    Assessment.objects.bulk_create(assessments, batch_size=2000)
-    return RebuildReport(
-        values_read=values.num_rows,
-        indicator_values=len(rows),
-        assessments=len(assessments),
-        seconds=time.perf_counter() - started,
+        series = _series_from_table(computed, {u.pk for u in judged})
+        report.assessments = _judge(indicators, judged, series, None, last_year)
+    report.lap("judge", t)
+    report.values_read = values.num_rows
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def analytics_refresh_for_submissions(submission_ids: list[int]) -> RebuildReport:
+    """Refresh the figures that rest on these submissions (called when an approval commits)."""
+    subs = list(
+        Submission.objects.filter(pk__in=submission_ids).values_list(
+            "orgunit_id", "round__year", "data_set_id"
+        )
     )
+    elements = set(
+        DataElement.objects.filter(data_sets__submissions__in=submission_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    return analytics_refresh(
+        element_ids=elements,
+        orgunit_ids={s[0] for s in subs},
+        years={s[1] for s in subs},
+    )
+
+
+@transaction.atomic
+def analytics_refresh(
+    *, element_ids: set[int], orgunit_ids: set[int], years: set[int]
+) -> RebuildReport:
+    """Recompute what rests on these elements' values at these units in these years.
+
+    The units and all their ancestors are recomputed bottom-up; every other unit a sum needs
+    (a direct child of one of them) enters with its stored numerator and denominator.
+    """
+    started = t = time.perf_counter()
+    report = RebuildReport(0, 0, 0, 0.0)
+    indicators = _indicators(
+        Indicator.objects.filter(
+            Q(numerator_id__in=element_ids) | Q(denominator_id__in=element_ids)
+        )
+    )
+    if not indicators or not orgunit_ids or not years:
+        report.seconds = time.perf_counter() - started
+        return report
+    paths = OrgUnit.objects.filter(pk__in=orgunit_ids).values_list("path", flat=True)
+    codes = {c for path in paths for c in path.strip("/").split("/")}
+    chain = list(OrgUnit.objects.filter(code__in=codes))
+    chain_ids = {u.pk for u in chain}
+    others: list[tuple[int, int | None, bool]] = list(
+        OrgUnit.objects.filter(parent_id__in=chain_ids)
+        .exclude(pk__in=chain_ids)
+        .values_list("pk", "parent_id", "aggregated")
+    )
+    hierarchy = _hierarchy_table([*((u.pk, u.parent_id, u.aggregated) for u in chain), *others])
+    values = _chain_inputs(indicators, chain_ids, [o[0] for o in others], years)
+    report.values_read = values.num_rows
+    ind_table = _indicators_table(indicators)
+    keyed = ind_table.set_column(
+        1, "numerator", pa.array([f"{i.pk}/n" for i in indicators], pa.string())
+    ).set_column(
+        2,
+        "denominator",
+        pa.array([f"{i.pk}/d" if i.denominator_id else None for i in indicators], pa.string()),
+    )
+    computed = compute(aggregate(values, hierarchy, keyed), ind_table)
+    chain_ids_array = pa.array(list(chain_ids), pa.int64())
+    computed = computed.filter(pc.is_in(computed.column("orgunit"), chain_ids_array))
+    t = report.lap("aggregate", t)
+    IndicatorValue.objects.filter(
+        indicator__in=indicators, orgunit_id__in=chain_ids, year__in=years
+    ).delete()
+    report.indicator_values = write_arrow(IndicatorValue, _figure_rows(computed))
+    t = report.lap("write figures", t)
+
+    judged = [u for u in chain if u.level <= DEEPEST_JUDGED_LEVEL]
+    last_year = _last_year()
+    judged_to = Assessment.objects.aggregate(y=Max("year"))["y"]
+    if last_year is not None and (judged_to is None or last_year > judged_to):
+        # The first approval of a new year: every unit gets its judgement as of that year.
+        everyone = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
+        everyone_ids = [u.pk for u in everyone]
+        all_indicators = _indicators()
+        series = _series_from_db(all_indicators, everyone_ids)
+        report.assessments += _judge(
+            all_indicators, everyone, series, last_year, last_year, replace=True
+        )
+    if last_year is not None and judged:
+        series = _series_from_db(indicators, [u.pk for u in judged])
+        report.assessments += _judge(
+            indicators, judged, series, min(years), last_year, replace=True
+        )
+    Assessment.objects.filter(year__gt=last_year or 0).delete()
+    report.lap("judge", t)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _chain_inputs(
+    indicators: list[Indicator], chain_ids: set[int], other_ids: list[int], years: set[int]
+) -> pa.Table:
+    """The engine's input for a chain, keyed by indicator: ``<id>/n`` and ``<id>/d``.
+
+    Chain units bring their own reported values; the other children of chain units enter as
+    leaves with their stored numerator and denominator, or, without a figure, with the
+    denominator they reported (the coverage above counts it).
+    """
+    uses: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for indicator in indicators:
+        uses[indicator.numerator_id].append((indicator.pk, "n"))
+        if indicator.denominator_id:
+            uses[indicator.denominator_id].append((indicator.pk, "d"))
+    rows: list[tuple[str, int, int, str, float]] = [
+        (f"{ind}/{role}", v["orgunit"], v["year"], v["disaggregation"], v["value"])
+        for v in _approved_values(uses, chain_ids, years).to_pylist()
+        for ind, role in uses[v["element"]]
+    ]
+    figured: set[tuple[str, int, int, str]] = set()
+    for ind, unit, year, dis, num, den in IndicatorValue.objects.filter(
+        indicator__in=indicators, orgunit_id__in=other_ids, year__in=years
+    ).values_list(
+        "indicator_id", "orgunit_id", "year", "disaggregation", "numerator", "denominator"
+    ):
+        figured.add((f"{ind}/d", unit, year, dis))
+        if num is not None:
+            rows.append((f"{ind}/n", unit, year, dis, num))
+        if den is not None:
+            rows.append((f"{ind}/d", unit, year, dis, den))
+    denominators = {i.denominator_id for i in indicators if i.denominator_id}
+    for v in _approved_values(denominators, other_ids, years).to_pylist():
+        for ind, role in uses[v["element"]]:
+            key = (f"{ind}/{role}", v["orgunit"], v["year"], v["disaggregation"])
+            if role == "d" and key not in figured:
+                rows.append((*key, v["value"]))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+    return pa.table(
+        {
+            name: pa.array(col, type_)
+            for (name, type_), col in zip(
+                [
+                    ("element", pa.string()),
+                    ("orgunit", pa.int64()),
+                    ("year", pa.int32()),
+                    ("disaggregation", pa.string()),
+                    ("value", pa.float64()),
+                ],
+                columns,
+                strict=True,
+            )
+        }
+    )
+
+
+Series = dict[tuple[int, int], list[Observation]]
+
+
+def _series_from_table(computed: pa.Table, unit_ids: set[int]) -> Series:
+    mask = pc.and_(
+        pc.equal(computed.column("disaggregation"), "total"),
+        pc.is_in(computed.column("orgunit"), pa.array(list(unit_ids), pa.int64())),
+    )
+    part = computed.filter(mask).select(
+        ["indicator", "orgunit", "year", "value", "numerator", "denominator"]
+    )
+    return _series(zip(*(c.to_pylist() for c in part.columns), strict=True))
+
+
+def _series_from_db(indicators: list[Indicator], unit_ids: list[int]) -> Series:
+    return _series(
+        IndicatorValue.objects.filter(
+            indicator__in=indicators, orgunit_id__in=unit_ids, disaggregation="total"
+        ).values_list("indicator_id", "orgunit_id", "year", "value", "numerator", "denominator")
+    )
+
+
+def _series(
+    rows: Iterable[tuple[int, int, int, float | None, float | None, float | None]],
+) -> Series:
+    series: Series = defaultdict(list)
+    for ind, unit, year, value, num, den in rows:
+        if num is None:
+            continue  # a denominator alone: no observation
+        series[ind, unit].append(Observation(year, _nan_to_none(value), num, den))
+    for obs in series.values():
+        obs.sort(key=lambda o: o.year)
+    return series
+
+
+ASSESSMENT_COLUMNS = (
+    "indicator_id",
+    "orgunit_id",
+    "year",
+    "status",
+    "substatus",
+    "target_value",
+    "target_year",
+    "latest_year",
+    "latest_value",
+    "ci_low",
+    "ci_high",
+    "pooled_years",
+    "baseline_value",
+    "slope",
+    "p_value",
+    "projected_value",
+    "year_met",
+    "met_beyond_horizon",
+    "pace",
+    "required_pace",
+    "pace_ratio",
+    "share_of_way",
+    "share_of_time",
+)
+
+
+def _judge(
+    indicators: list[Indicator],
+    units: list[OrgUnit],
+    series: Series,
+    from_year: int | None,
+    last_year: int,
+    *,
+    replace: bool = False,
+) -> int:
+    """Judge every indicator × unit as of each year of its outline up to ``last_year``."""
+    targets = effective_targets(indicators, _with_ancestors(units))
+    rows: list[tuple[object, ...]] = []
+    for ind in indicators:
+        outline = ind.target.area.outline
+        first = max(outline.start_year, from_year or outline.start_year)
+        years = range(first, min(outline.end_year, last_year) + 1)
+        if not years:
+            continue
+        for unit in units:
+            obs = series.get((ind.pk, unit.pk), [])
+            if not obs and not unit.aggregated:
+                continue  # a unit outside the monitored tree: no judgement at all
+            rule = rule_for(ind, targets[ind.pk, unit.pk])
+            for year in years:
+                j = assess(obs, rule, as_of=year)
+                rows.append(
+                    (
+                        ind.pk,
+                        unit.pk,
+                        year,
+                        j.status.value,
+                        j.substatus.value,
+                        j.target,
+                        rule.target_year,
+                        j.latest_year,
+                        j.latest_value,
+                        j.ci_low,
+                        j.ci_high,
+                        j.pooled_years,
+                        j.baseline_value,
+                        j.slope,
+                        j.p_value,
+                        j.projected_value,
+                        j.year_met,
+                        j.met_beyond_horizon,
+                        j.pace,
+                        j.required_pace,
+                        j.pace_ratio,
+                        j.share_of_way,
+                        j.share_of_time,
+                    )
+                )
+    if replace:
+        Assessment.objects.filter(
+            indicator__in=indicators,
+            orgunit__in=units,
+            year__gte=from_year or 0,
+        ).delete()
+    if not rows:
+        return 0
+    columns = list(zip(*rows, strict=True))
+    table = pa.table(
+        {
+            name: pa.array(
+                [_nan_to_none(v) if isinstance(v, float) else v for v in col],
+                _ASSESSMENT_TYPES.get(name),
+            )
+            for name, col in zip(ASSESSMENT_COLUMNS, columns, strict=True)
+        }
+    )
+    return write_arrow(Assessment, table)
+
+
+_ASSESSMENT_TYPES = {
+    "indicator_id": pa.int64(),
+    "orgunit_id": pa.int64(),
+    "year": pa.int32(),
+    "target_year": pa.int32(),
+    "pooled_years": pa.int32(),
+    "year_met": pa.int32(),
+    "met_beyond_horizon": pa.bool_(),
+    "status": pa.string(),
+    "substatus": pa.string(),
+    **{
+        name: pa.float64()
+        for name in (
+            "target_value",
+            "latest_year",
+            "latest_value",
+            "ci_low",
+            "ci_high",
+            "baseline_value",
+            "slope",
+            "p_value",
+            "projected_value",
+            "pace",
+            "required_pace",
+            "pace_ratio",
+            "share_of_way",
+            "share_of_time",
+        )
+    },
+}
+
+
+def _with_ancestors(units: list[OrgUnit]) -> list[OrgUnit]:
+    codes = {c for u in units for c in u.path.strip("/").split("/")}
+    have = {u.code for u in units}
+    return units + list(OrgUnit.objects.filter(code__in=codes - have))

@@ -8,6 +8,9 @@ Inputs (Arrow tables):
 - ``indicators``: ``indicator, numerator, denominator, aggregation`` — ``denominator`` null for
   a plain data element; ``aggregation`` ``sum`` or ``none`` (only where reported).
 
+Keys (``element``, ``orgunit``, ``parent``, ``indicator``) may be codes or integer ids, as long
+as each is one type throughout.
+
 Output: one row per indicator × org unit × year × disaggregation that has a numerator, with
 ``numerator``, ``denominator``, ``source`` (``reported``, ``aggregated`` or ``mixed``: which of
 the two elements were reported at the unit itself), ``n_reporting`` and ``n_children``
@@ -35,20 +38,19 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-OUTPUT_SCHEMA = pa.schema(
-    {
-        "indicator": pa.string(),
-        "orgunit": pa.string(),
-        "year": pa.int32(),
-        "disaggregation": pa.string(),
-        "numerator": pa.float64(),
-        "denominator": pa.float64(),
-        "source": pa.string(),
-        "n_reporting": pa.int64(),
-        "n_children": pa.int64(),
-        "denominator_coverage": pa.float64(),
-    }
-)
+# The figures' types; the keys (indicator, org unit) keep the type they came in with, codes or
+# database ids, and the disaggregation is a string.
+FIGURE_TYPES = {
+    "year": pa.int32(),
+    "disaggregation": pa.string(),
+    "numerator": pa.float64(),
+    "denominator": pa.float64(),
+    "source": pa.string(),
+    "n_reporting": pa.int64(),
+    "n_children": pa.int64(),
+    "denominator_coverage": pa.float64(),
+}
+
 
 _REPORTED = """
 CREATE OR REPLACE TEMP TABLE reported AS
@@ -124,10 +126,13 @@ def aggregate(values: pa.Table, hierarchy: pa.Table, indicators: pa.Table) -> pa
         con.register("ind", indicators)
         con.execute(_REPORTED)
         con.execute(_DEPTHS)
+        # Typed like the inputs: keys may be codes or ids.
         con.execute(
-            """CREATE TEMP TABLE final (indicator VARCHAR, orgunit VARCHAR, year INTEGER,
-               disaggregation VARCHAR, has_den BOOLEAN, num DOUBLE, den DOUBLE, source VARCHAR,
-               n_reporting BIGINT, denominator_coverage DOUBLE)"""
+            """CREATE TEMP TABLE final AS
+               SELECT indicator, orgunit, year, disaggregation, has_den, num, den,
+                      NULL::VARCHAR AS source, NULL::BIGINT AS n_reporting,
+                      NULL::DOUBLE AS denominator_coverage
+               FROM reported LIMIT 0"""
         )
         row = con.execute("SELECT max(depth) FROM tree").fetchone()
         max_depth = row[0] if row and row[0] is not None else 0
@@ -143,4 +148,9 @@ def aggregate(values: pa.Table, hierarchy: pa.Table, indicators: pa.Table) -> pa
         ).to_arrow_table()
     finally:
         con.close()
-    return result.cast(OUTPUT_SCHEMA)
+    return _typed(result)
+
+
+def _typed(table: pa.Table) -> pa.Table:
+    fields = [pa.field(f.name, FIGURE_TYPES.get(f.name, f.type)) for f in table.schema]
+    return table.cast(pa.schema(fields))

@@ -26,27 +26,32 @@ MIN_EVENTS = 20
 
 def compute(aggregated: pa.Table, indicators: pa.Table, min_events: int = MIN_EVENTS) -> pa.Table:
     """Add value, interval and instability to aggregated numerators and denominators."""
-    lookup = {
-        row["indicator"]: (float(row["factor"]), str(row["kind"]))
-        for row in indicators.select(["indicator", "factor", "kind"]).to_pylist()
-    }
-    names = aggregated.column("indicator").to_pylist()
-    num = aggregated.column("numerator").to_numpy(zero_copy_only=False).astype(np.float64)
-    den_col = aggregated.column("denominator")
-    den = np.asarray(den_col.to_numpy(zero_copy_only=False), dtype=np.float64)  # null -> NaN
-    factor = np.array([lookup[n][0] for n in names], dtype=np.float64)
-    kinds = np.array([lookup[n][1] for n in names])
+    meta = indicators.select(["indicator", "factor", "kind"])
+    # The indicator's factor and kind beside every row, by a hash join (rows keep no order).
+    out = aggregated.join(meta, "indicator", join_type="inner")
+    num = _floats(out.column("numerator"))
+    den = _floats(out.column("denominator"))
+    factor = _floats(out.column("factor"))
+    kinds = out.column("kind").to_numpy(zero_copy_only=False)
     plain = np.isnan(den)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(plain, num, np.where(den > 0, num / den * factor, np.nan))
-    lo = np.full(len(names), np.nan)
-    hi = np.full(len(names), np.nan)
+    lo = np.full(out.num_rows, np.nan)
+    hi = np.full(out.num_rows, np.nan)
     for kind in ("count", "proportion"):
-        mask = (kinds == kind) & ~plain
+        mask = (kinds == kind) & ~plain & ~np.isnan(num)
         if mask.any():
             lo[mask], hi[mask] = rate_interval(kind, num[mask], den[mask], factor[mask])
-    unstable = (kinds == "count") & ~plain & (num < min_events)
-    out = aggregated
+    with np.errstate(invalid="ignore"):
+        unstable = (kinds == "count") & ~plain & (num < min_events)
+    out = out.drop_columns(["factor", "kind"])
     for name, arr in (("value", value), ("ci_low", lo), ("ci_high", hi)):
-        out = out.append_column(name, pc.if_else(pc.is_nan(pa.array(arr)), None, pa.array(arr)))
+        out = out.append_column(name, pa.array(arr, mask=np.isnan(arr)))
     return out.append_column("unstable", pa.array(unstable))
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    """A column as float64, nulls as NaN."""
+    return np.asarray(
+        pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+    )

@@ -1,0 +1,90 @@
+"""Bulk paths between the database and Arrow tables: COPY on PostgreSQL, plain cursors on SQLite.
+
+The analytics store reads every approved value and writes every figure; at national scale that
+is tens of millions of rows, which ORM row iteration cannot carry. On PostgreSQL both directions
+use ``COPY … (FORMAT csv)`` on Django's own connection (so they see the current transaction),
+with the CSV parsed and written by Arrow's C++ reader and writer, streamed in blocks.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.db import connection
+from django.db.models import Model, QuerySet
+
+BLOCK = 1 << 22
+
+
+class _CopyStream(io.RawIOBase):
+    """A readable file over the blocks a psycopg COPY yields."""
+
+    def __init__(self, blocks: Iterator[Any]) -> None:
+        self._blocks = blocks
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = memoryview(next(self._blocks))
+            except StopIteration:
+                return 0
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def read_arrow(queryset: QuerySet[Any], schema: pa.Schema) -> pa.Table:
+    """Run a ``values_list`` queryset and return its rows as an Arrow table of ``schema``."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+                stream = io.BufferedReader(_CopyStream(iter(copy)), BLOCK)
+                if not stream.peek(1):
+                    return schema.empty_table()
+                return pacsv.read_csv(
+                    stream,
+                    read_options=pacsv.ReadOptions(column_names=schema.names, block_size=BLOCK),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=schema, strings_can_be_null=False
+                    ),
+                ).cast(schema)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return pa.table(
+        {f.name: pa.array(list(col), f.type) for f, col in zip(schema, columns, strict=True)}
+    )
+
+
+def write_arrow(model: type[Model], table: pa.Table) -> int:
+    """Insert an Arrow table's rows into ``model``'s table; its columns are the field columns."""
+    if table.num_rows == 0:
+        return 0
+    quote = connection.ops.quote_name
+    db_table = quote(model._meta.db_table)
+    columns = ", ".join(quote(name) for name in table.column_names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {db_table} ({columns}) FROM STDIN (FORMAT csv)") as cp:
+                for batch in table.to_batches(max_chunksize=200_000):
+                    buffer = io.BytesIO()
+                    pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
+                    cp.write(buffer.getbuffer())
+        else:
+            marks = ", ".join(["%s"] * table.num_columns)
+            for batch in table.to_batches(max_chunksize=5000):
+                cursor.executemany(
+                    f"INSERT INTO {db_table} ({columns}) VALUES ({marks})",
+                    list(zip(*(c.to_pylist() for c in batch.columns), strict=True)),
+                )
+    return table.num_rows
