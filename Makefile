@@ -83,6 +83,7 @@ test-postgres: install browser
 bench: install
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/collection.py
+	$(BIN)/python bench/national.py
 
 messages: install
 	cd src/lianggang && ../../$(LG) makemessages -l zh_Hans --no-obsolete --add-location file

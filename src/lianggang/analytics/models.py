@@ -20,15 +20,27 @@ class Status(models.TextChoices):
     NO_TARGET = "NO_TARGET", _("no numeric target")
 
 
+# Derived tables are written in bulk (COPY) by the store: no database-level foreign keys (a
+# check per row would dominate a national rebuild; Django still cascades deletes) and no
+# single-column indexes the composite ones already cover.
+
+
 class IndicatorValue(models.Model):
     indicator = models.ForeignKey(
-        "framework.Indicator", models.CASCADE, related_name="values", verbose_name=_("indicator")
+        "framework.Indicator",
+        models.CASCADE,
+        related_name="values",
+        verbose_name=_("indicator"),
+        db_constraint=False,
+        db_index=False,
     )
     orgunit = models.ForeignKey(
         "orgunits.OrgUnit",
         models.CASCADE,
         related_name="indicator_values",
         verbose_name=_("org unit"),
+        db_constraint=False,
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     disaggregation = models.CharField(_("disaggregation"), max_length=40, default="total")
@@ -67,12 +79,16 @@ class Assessment(models.Model):
         models.CASCADE,
         related_name="assessments",
         verbose_name=_("indicator"),
+        db_constraint=False,
+        db_index=False,
     )
     orgunit = models.ForeignKey(
         "orgunits.OrgUnit",
         models.CASCADE,
         related_name="assessments",
         verbose_name=_("org unit"),
+        db_constraint=False,
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("as of year"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)

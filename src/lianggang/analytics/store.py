@@ -30,7 +30,7 @@ from lianggang.collection.selectors import datavalues_approved
 from lianggang.framework.models import DataElement, Indicator, TargetOverride
 from lianggang.orgunits.models import Level, OrgUnit
 
-from .arrowdb import read_arrow, write_arrow
+from .arrowdb import read_arrow, replace_all, write_arrow
 from .engine.aggregate import aggregate
 from .engine.assess import Observation, Rule, assess
 from .engine.compute import compute
@@ -186,8 +186,12 @@ def _last_year() -> int | None:
 
 
 @transaction.atomic
-def analytics_rebuild() -> RebuildReport:
-    """Recompute every indicator value and judgement from approved data."""
+def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
+    """Recompute every indicator value and judgement from approved data.
+
+    ``judge=False`` recomputes the figures only and leaves the judgements as they are (the
+    national benchmark times the two apart).
+    """
     started = t = time.perf_counter()
     report = RebuildReport(0, 0, 0, 0.0)
     indicators = _indicators()
@@ -197,15 +201,14 @@ def analytics_rebuild() -> RebuildReport:
     ind_table = _indicators_table(indicators)
     computed = compute(aggregate(values, _hierarchy_table(units), ind_table), ind_table)
     t = report.lap("aggregate", t)
-    IndicatorValue.objects.all().delete()
-    report.indicator_values = write_arrow(IndicatorValue, _figure_rows(computed))
+    report.indicator_values = replace_all(IndicatorValue, _figure_rows(computed))
     t = report.lap("write figures", t)
     judged = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
     last_year = _last_year()
-    Assessment.objects.all().delete()
-    if last_year is not None:
+    if judge:
         series = _series_from_table(computed, {u.pk for u in judged})
-        report.assessments = _judge(indicators, judged, series, None, last_year)
+        table = _judgements(indicators, judged, series, None, last_year)
+        report.assessments = replace_all(Assessment, table)
     report.lap("judge", t)
     report.values_read = values.num_rows
     report.seconds = time.perf_counter() - started
@@ -289,14 +292,10 @@ def analytics_refresh(
         everyone_ids = [u.pk for u in everyone]
         all_indicators = _indicators()
         series = _series_from_db(all_indicators, everyone_ids)
-        report.assessments += _judge(
-            all_indicators, everyone, series, last_year, last_year, replace=True
-        )
+        report.assessments += _judge(all_indicators, everyone, series, last_year, last_year)
     if last_year is not None and judged:
         series = _series_from_db(indicators, [u.pk for u in judged])
-        report.assessments += _judge(
-            indicators, judged, series, min(years), last_year, replace=True
-        )
+        report.assessments += _judge(indicators, judged, series, min(years), last_year)
     Assessment.objects.filter(year__gt=last_year or 0).delete()
     report.lap("judge", t)
     report.seconds = time.perf_counter() - started
@@ -424,14 +423,28 @@ def _judge(
     indicators: list[Indicator],
     units: list[OrgUnit],
     series: Series,
-    from_year: int | None,
+    from_year: int,
     last_year: int,
-    *,
-    replace: bool = False,
 ) -> int:
+    """Replace the judgements of these indicators × units as of ``from_year`` and later."""
+    Assessment.objects.filter(
+        indicator__in=indicators, orgunit__in=units, year__gte=from_year
+    ).delete()
+    return write_arrow(Assessment, _judgements(indicators, units, series, from_year, last_year))
+
+
+def _judgements(
+    indicators: list[Indicator],
+    units: list[OrgUnit],
+    series: Series,
+    from_year: int | None,
+    last_year: int | None,
+) -> pa.Table:
     """Judge every indicator × unit as of each year of its outline up to ``last_year``."""
-    targets = effective_targets(indicators, _with_ancestors(units))
     rows: list[tuple[object, ...]] = []
+    if last_year is None:
+        return _assessment_table(rows)
+    targets = effective_targets(indicators, _with_ancestors(units))
     for ind in indicators:
         outline = ind.target.area.outline
         first = max(outline.start_year, from_year or outline.start_year)
@@ -472,25 +485,20 @@ def _judge(
                         j.share_of_time,
                     )
                 )
-    if replace:
-        Assessment.objects.filter(
-            indicator__in=indicators,
-            orgunit__in=units,
-            year__gte=from_year or 0,
-        ).delete()
-    if not rows:
-        return 0
-    columns = list(zip(*rows, strict=True))
-    table = pa.table(
+    return _assessment_table(rows)
+
+
+def _assessment_table(rows: list[tuple[object, ...]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(ASSESSMENT_COLUMNS)
+    return pa.table(
         {
             name: pa.array(
                 [_nan_to_none(v) if isinstance(v, float) else v for v in col],
-                _ASSESSMENT_TYPES.get(name),
+                _ASSESSMENT_TYPES[name],
             )
             for name, col in zip(ASSESSMENT_COLUMNS, columns, strict=True)
         }
     )
-    return write_arrow(Assessment, table)
 
 
 _ASSESSMENT_TYPES = {

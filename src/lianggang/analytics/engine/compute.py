@@ -32,22 +32,27 @@ def compute(aggregated: pa.Table, indicators: pa.Table, min_events: int = MIN_EV
     num = _floats(out.column("numerator"))
     den = _floats(out.column("denominator"))
     factor = _floats(out.column("factor"))
-    kinds = out.column("kind").to_numpy(zero_copy_only=False)
+    kind = out.column("kind")
     plain = np.isnan(den)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(plain, num, np.where(den > 0, num / den * factor, np.nan))
     lo = np.full(out.num_rows, np.nan)
     hi = np.full(out.num_rows, np.nan)
-    for kind in ("count", "proportion"):
-        mask = (kinds == kind) & ~plain & ~np.isnan(num)
+    for name in ("count", "proportion"):
+        mask = _is(kind, name) & ~plain & ~np.isnan(num)
         if mask.any():
-            lo[mask], hi[mask] = rate_interval(kind, num[mask], den[mask], factor[mask])
+            lo[mask], hi[mask] = rate_interval(name, num[mask], den[mask], factor[mask])
     with np.errstate(invalid="ignore"):
-        unstable = (kinds == "count") & ~plain & (num < min_events)
+        unstable = _is(kind, "count") & ~plain & (num < min_events)
     out = out.drop_columns(["factor", "kind"])
     for name, arr in (("value", value), ("ci_low", lo), ("ci_high", hi)):
         out = out.append_column(name, pa.array(arr, mask=np.isnan(arr)))
     return out.append_column("unstable", pa.array(unstable))
+
+
+def _is(column: pa.ChunkedArray, value: str) -> np.ndarray:
+    """Where a string column equals ``value``, as a numpy mask (no Python strings made)."""
+    return np.asarray(pc.equal(column, value).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _floats(column: pa.ChunkedArray) -> np.ndarray:
