@@ -95,26 +95,14 @@ RESULT_SCHEMA = {
 
 
 def _copy_to_parquet(sql: str, path: Path) -> int:
-    """COPY a query's result out of PostgreSQL into a Parquet file (for the comparison)."""
-    import io
-
+    """A query's result out of PostgreSQL into a Parquet file (for the comparison)."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
-    from django.db import connection
 
-    from lianggang.analytics.arrowdb import _CopyStream
+    from lianggang.analytics.arrowdb import read_sql_arrow
 
     schema = pa.schema([(k, getattr(pa, v)()) for k, v in RESULT_SCHEMA.items()])
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy,
-    ):
-        table = pacsv.read_csv(
-            io.BufferedReader(_CopyStream(iter(copy)), 1 << 22),
-            read_options=pacsv.ReadOptions(column_names=schema.names),
-            convert_options=pacsv.ConvertOptions(column_types=schema),
-        )
+    table = read_sql_arrow(sql, [], schema)
     pq.write_table(table, path)
     return table.num_rows
 
@@ -455,7 +443,7 @@ def main() -> int:
     print(f"set-up: {gen['seconds']:.0f} s")
     skip = set(filter(None, args.skip.split(",")))
     results = {}
-    for name in ("a", "incremental", "judge", "b", "c"):
+    for name in ("a", "judge", "incremental", "b", "c"):
         if name in skip:
             continue
         print(f"phase {name} …", flush=True)

@@ -7,15 +7,14 @@ brings the series every township reports to 150; ten years (2015–2024) of appr
 data values in all. Everything is synthetic and deterministic (seeded); nothing here is an
 official statistic.
 
-Large tables are written with COPY (CSV produced by Arrow), with foreign-key triggers off and
-the indexes dropped during the load and built afterwards, as a bulk load should be.
+Large tables are written with the product's own bulk path (``analytics.arrowdb``: COPY of CSV
+that Arrow writes), with foreign-key triggers off and the indexes built after the load.
 Used by ``bench/national.py``; the database is reused while its parameters are unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -24,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 FIRST_YEAR = 2015
 YEARS = 10
@@ -63,39 +61,6 @@ def _split(total: int, parts: int, rng: np.random.Generator) -> np.ndarray:
     counts = np.floor(weights / weights.sum() * (total - parts)).astype(np.int64) + 1
     counts[: total - counts.sum()] += 1
     return counts
-
-
-def _copy(conn: Any, table: str, columns: list[str], data: pa.Table) -> None:
-    buf = io.BytesIO()
-    pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
-    buf.seek(0)
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
-    with conn.cursor() as cur, cur.copy(statement) as copy:
-        while chunk := buf.read(1 << 24):
-            copy.write(chunk)
-
-
-def _drop_indexes(conn: Any, table: str) -> list[str]:
-    """Drop a table's secondary indexes and constraints; return the statements to rebuild them."""
-    rebuild: list[str] = []
-    rows = conn.execute(
-        """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-           WHERE conrelid = %s::regclass AND contype IN ('u', 'f')""",
-        [table],
-    ).fetchall()
-    for name, definition in rows:
-        conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    rows = conn.execute(
-        """SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
-           JOIN pg_class i ON i.oid = x.indexrelid
-           WHERE x.indrelid = %s::regclass AND NOT x.indisprimary""",
-        [table],
-    ).fetchall()
-    for name, definition in rows:
-        conn.execute(f'DROP INDEX "{name}"')
-        rebuild.insert(0, definition)
-    return rebuild
 
 
 def _hierarchy(p: Params, rng: np.random.Generator) -> pa.Table:
@@ -259,16 +224,84 @@ def _series() -> list[tuple[int, str, str | None, int | None, float, bool]]:
     return out
 
 
+def _set_sequence(model: Any, last: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [model._meta.db_table, last]
+        )
+
+
+def _year_values(
+    p: Params,
+    rng: np.random.Generator,
+    yi: int,
+    year: int,
+    series: list[tuple[int, str, str | None, int | None, float, bool]],
+    town_ids: np.ndarray,
+    town_pop: np.ndarray,
+    data_sets: list[int],
+) -> pa.Table:
+    """One year's values of every township (the ``id`` column is a placeholder)."""
+    from lianggang.framework.models import DataElement
+
+    code_of = dict(DataElement.objects.values_list("pk", "code"))
+    ds_pos = {ds: i for i, ds in enumerate(data_sets)}
+    n_town = len(town_ids)
+    trend = 1.0 + 0.02 * (yi - p.years / 2)
+    values: dict[tuple[str, str], np.ndarray] = {}
+    cols: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("element_id", "disaggregation", "value", "orgunit_id", "sub")
+    }
+    # Denominators and plain elements first, then the numerators resting on them.
+    for el_id, dis, ref, ds, rate, integer in sorted(series, key=lambda s: s[2] is not None):
+        noise = rng.lognormal(0.0, 0.05, n_town)
+        if ref is not None and (ref, "total") in values:
+            base = values[ref, "total"] * rate * (trend if rate < 0.5 else 1.0) * noise
+            if rate >= 0.5:
+                base = np.minimum(base, values[ref, "total"])
+        elif not integer:
+            base = np.full(n_town, 60.0 + 5 * trend) * noise
+        else:
+            base = town_pop * (0.01 + (el_id * 0.618 % 1.0) * 0.3) * noise
+        base = base * {"urban": 0.45, "female": 0.45, "rural": 0.55, "male": 0.55}.get(dis, 1.0)
+        val = rng.poisson(base).astype(np.float64) if integer else np.round(base, 2)
+        values[code_of[el_id], dis] = val
+        keep = rng.random(n_town) >= p.missing
+        cols["element_id"].append(np.full(keep.sum(), el_id))
+        cols["disaggregation"].append(np.full(keep.sum(), dis))
+        cols["value"].append(val[keep])
+        cols["orgunit_id"].append(town_ids[keep])
+        cols["sub"].append(1 + (yi * len(data_sets) + ds_pos[ds]) * n_town + np.flatnonzero(keep))
+    n = sum(len(a) for a in cols["value"])
+    return pa.table(
+        {
+            "id": np.zeros(n, dtype=np.int64),
+            "element_id": np.concatenate(cols["element_id"]),
+            "orgunit_id": np.concatenate(cols["orgunit_id"]),
+            "year": pa.array(np.full(n, year, dtype=np.int16)),
+            "disaggregation": np.concatenate(cols["disaggregation"]),
+            "value": np.concatenate(cols["value"]),
+            "comment": pa.array([""] * n),
+            "version": pa.array(np.ones(n, dtype=np.int32)),
+            "submission_id": np.concatenate(cols["sub"]),
+            "updated_at": pa.array(["2025-03-31 00:00:00+00"] * n),
+        }
+    )
+
+
 def generate(url: str, p: Params, log: Any = print) -> None:
     """Create (or reuse) the national database at ``url`` with parameters ``p``."""
-    import psycopg
     from django.core.management import call_command
     from django.db import connection
 
-    from lianggang.collection.models import DataSet, Round
+    from lianggang.analytics.arrowdb import indexes_deferred, write_arrow
+    from lianggang.collection.models import DataSet, DataValue, Round, Submission
     from lianggang.collection.services import data_sets_ensure
     from lianggang.framework.models import DataElement
     from lianggang.framework.services import framework_load
+    from lianggang.orgunits.models import OrgUnit
     from lianggang.orgunits.services import orgunits_load, shipped_orgunit_dir
 
     started = time.perf_counter()
@@ -341,119 +374,50 @@ def generate(url: str, p: Params, log: Any = print) -> None:
     n_town = len(town_ids)
     log(f"hierarchy: {n_units} units, {n_town} townships")
 
-    cfg = connection.settings_dict
-    with psycopg.connect(
-        host=cfg["HOST"] or "127.0.0.1",
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        password=cfg["PASSWORD"] or None,
-        dbname=cfg["NAME"],
-    ) as conn:
-        conn.execute("SET session_replication_role = replica")  # no FK triggers during the load
-        _copy(conn, "orgunits_orgunit", units.column_names, units)
-        conn.execute(
-            "SELECT setval(pg_get_serial_sequence('orgunits_orgunit', 'id'), %s)", [n_units]
-        )
-        conn.commit()
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # no FK checks while loading
+    write_arrow(OrgUnit, units)
+    _set_sequence(OrgUnit, n_units)
 
-        # One approved submission per round × data set × township; ids computed, not looked up.
-        rebuild_sub = _drop_indexes(conn, "collection_submission")
-        sub_count = len(rounds) * len(data_sets) * n_town
-        r_idx, d_idx, t_idx = np.meshgrid(
-            np.arange(len(rounds)), np.arange(len(data_sets)), np.arange(n_town), indexing="ij"
-        )
-        subs = pa.table(
-            {
-                "id": np.arange(1, sub_count + 1),
-                "round_id": np.array(rounds)[r_idx.ravel()],
-                "data_set_id": np.array(data_sets)[d_idx.ravel()],
-                "orgunit_id": town_ids[t_idx.ravel()],
-                "state": pa.array(["approved"] * sub_count),
-            }
-        )
-        del r_idx, d_idx, t_idx
-        _copy(conn, "collection_submission", subs.column_names, subs)
-        del subs
-        for stmt in rebuild_sub:
-            conn.execute(stmt)
-        conn.execute(
-            "SELECT setval(pg_get_serial_sequence('collection_submission', 'id'), %s)",
-            [sub_count],
-        )
-        conn.commit()
-        log(f"submissions: {sub_count} ({time.perf_counter() - started:.0f} s)")
-
-        rebuild_dv = _drop_indexes(conn, "collection_datavalue")
-        conn.commit()
-        ds_pos = {ds: i for i, ds in enumerate(data_sets)}
-        code_of = dict(DataElement.objects.values_list("pk", "code"))
-        next_id = 1
-        total = 0
-        for yi, year in enumerate(years):
-            trend = 1.0 + 0.02 * (yi - p.years / 2)
-            values: dict[tuple[str, str], np.ndarray] = {}
-            cols: dict[str, list[np.ndarray]] = {
-                k: [] for k in ("element_id", "disaggregation", "value", "orgunit_id", "sub")
-            }
-            # Denominators and plain elements first, then the numerators resting on them.
-            for el_id, dis, ref, ds, rate, integer in sorted(
-                series, key=lambda s: s[2] is not None
-            ):
-                code = code_of[el_id]
-                noise = rng.lognormal(0.0, 0.05, n_town)
-                if ref is not None and (ref, "total") in values:
-                    base = values[ref, "total"] * rate * (trend if rate < 0.5 else 1.0) * noise
-                    if rate >= 0.5:
-                        base = np.minimum(base, values[ref, "total"])
-                elif not integer:
-                    base = np.full(n_town, 60.0 + 5 * trend) * noise
-                else:
-                    share = 0.01 + (el_id * 0.618 % 1.0) * 0.3
-                    base = town_pop * share * noise
-                if dis in ("urban", "female"):
-                    base = base * 0.45
-                elif dis in ("rural", "male"):
-                    base = base * 0.55
-                val = rng.poisson(base).astype(np.float64) if integer else np.round(base, 2)
-                values[code, dis] = val
-                keep = rng.random(n_town) >= p.missing
-                cols["element_id"].append(np.full(keep.sum(), el_id))
-                cols["disaggregation"].append(np.full(keep.sum(), dis))
-                cols["value"].append(val[keep])
-                cols["orgunit_id"].append(town_ids[keep])
-                cols["sub"].append(
-                    1 + (yi * len(data_sets) + ds_pos[ds]) * n_town + np.flatnonzero(keep)
-                )
-            n = sum(len(a) for a in cols["value"])
-            chunk = pa.table(
+    # One approved submission per round × data set × township; ids computed, not looked up.
+    sub_count = len(rounds) * len(data_sets) * n_town
+    r_idx, d_idx, t_idx = np.meshgrid(
+        np.arange(len(rounds)), np.arange(len(data_sets)), np.arange(n_town), indexing="ij"
+    )
+    with indexes_deferred(Submission, "uf"):
+        write_arrow(
+            Submission,
+            pa.table(
                 {
-                    "id": np.arange(next_id, next_id + n),
-                    "element_id": np.concatenate(cols["element_id"]),
-                    "orgunit_id": np.concatenate(cols["orgunit_id"]),
-                    "year": pa.array(np.full(n, year, dtype=np.int16)),
-                    "disaggregation": np.concatenate(cols["disaggregation"]),
-                    "value": np.concatenate(cols["value"]),
-                    "comment": pa.array([""] * n),
-                    "version": pa.array(np.ones(n, dtype=np.int32)),
-                    "submission_id": np.concatenate(cols["sub"]),
-                    "updated_at": pa.array(["2025-03-31 00:00:00+00"] * n),
+                    "id": np.arange(1, sub_count + 1),
+                    "round_id": np.array(rounds)[r_idx.ravel()],
+                    "data_set_id": np.array(data_sets)[d_idx.ravel()],
+                    "orgunit_id": town_ids[t_idx.ravel()],
+                    "state": pa.array(["approved"] * sub_count),
                 }
-            )
-            _copy(conn, "collection_datavalue", chunk.column_names, chunk)
-            conn.commit()
-            next_id += n
-            total += n
-            log(f"  {year}: {n} values ({time.perf_counter() - started:.0f} s)")
-        for stmt in rebuild_dv:
-            conn.execute(stmt)
-        conn.execute(
-            "SELECT setval(pg_get_serial_sequence('collection_datavalue', 'id'), %s)", [total]
+            ),
         )
-        conn.execute(
+    del r_idx, d_idx, t_idx
+    _set_sequence(Submission, sub_count)
+    log(f"submissions: {sub_count} ({time.perf_counter() - started:.0f} s)")
+
+    total = 0
+    with indexes_deferred(DataValue, "uf"):
+        for yi, year in enumerate(years):
+            chunk = _year_values(p, rng, yi, year, series, town_ids, town_pop, data_sets)
+            chunk = chunk.set_column(
+                0, "id", pa.array(np.arange(total + 1, total + 1 + len(chunk)))
+            )
+            write_arrow(DataValue, chunk)
+            total += len(chunk)
+            log(f"  {year}: {len(chunk)} values ({time.perf_counter() - started:.0f} s)")
+    _set_sequence(DataValue, total)
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute(
             "INSERT INTO bench_meta VALUES ('fingerprint', %s) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             [p.fingerprint()],
         )
-        conn.commit()
-        conn.execute("ANALYZE")
+        cursor.execute("ANALYZE")
     log(f"national database generated: {total} values in {time.perf_counter() - started:.0f} s")

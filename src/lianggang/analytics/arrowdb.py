@@ -9,7 +9,8 @@ with the CSV parsed and written by Arrow's C++ reader and writer, streamed in bl
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -45,6 +46,11 @@ class _CopyStream(io.RawIOBase):
 def read_arrow(queryset: QuerySet[Any], schema: pa.Schema) -> pa.Table:
     """Run a ``values_list`` queryset and return its rows as an Arrow table of ``schema``."""
     sql, params = queryset.query.sql_with_params()
+    return read_sql_arrow(sql, params, schema)
+
+
+def read_sql_arrow(sql: str, params: Sequence[Any], schema: pa.Schema) -> pa.Table:
+    """Run a SELECT and return its rows as an Arrow table of ``schema`` (columns in order)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
@@ -57,12 +63,19 @@ def read_arrow(queryset: QuerySet[Any], schema: pa.Schema) -> pa.Table:
                     convert_options=pacsv.ConvertOptions(
                         column_types=schema, strings_can_be_null=False
                     ),
-                ).cast(schema)
+                )
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return rows_table(cursor.fetchall(), schema)
+
+
+def rows_table(rows: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+    """Row tuples (in the schema's column order) as an Arrow table; NaN becomes null."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.table(
-        {f.name: pa.array(list(col), f.type) for f, col in zip(schema, columns, strict=True)}
+        {
+            f.name: pa.array(list(col), f.type, from_pandas=True)
+            for f, col in zip(schema, columns, strict=True)
+        }
     )
 
 
@@ -90,48 +103,57 @@ def write_arrow(model: type[Model], table: pa.Table) -> int:
     return table.num_rows
 
 
-def replace_all(model: type[Model], table: pa.Table) -> int:
-    """Replace every row of ``model``'s table by ``table``'s, in the current transaction.
+@contextmanager
+def indexes_deferred(model: type[Model], constraint_types: str = "u") -> Iterator[None]:
+    """Drop a table's secondary indexes (and constraints of these types) and rebuild them after.
 
-    On PostgreSQL the table is truncated, its secondary indexes and unique constraints dropped,
-    the rows copied in and the indexes built once at the end: far faster than maintaining
-    them row by row. Readers wait for the transaction rather than see a half-built table.
+    A bulk load into a PostgreSQL table is far faster when its indexes are built once at the
+    end than when they are maintained row by row. ``constraint_types``: ``u`` unique, ``f``
+    foreign key. Elsewhere than on PostgreSQL, it does nothing.
     """
-    db_table = model._meta.db_table
-    quoted = connection.ops.quote_name(db_table)
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {quoted}")
-        return write_arrow(model, table)
+        yield
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {quoted}")
         cursor.execute(
             """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-               WHERE conrelid = %s::regclass AND contype = 'u'""",
-            [db_table],
+               WHERE conrelid = %s::regclass AND contype = ANY(%s)""",
+            [model._meta.db_table, list(constraint_types)],
         )
         constraints = cursor.fetchall()
         for name, _definition in constraints:
-            cursor.execute(
-                f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}"
-            )
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         cursor.execute(
             """SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
                JOIN pg_class i ON i.oid = x.indexrelid
                WHERE x.indrelid = %s::regclass AND NOT x.indisprimary""",
-            [db_table],
+            [model._meta.db_table],
         )
         indexes = cursor.fetchall()
         for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    written = write_arrow(model, table)
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, definition in constraints:
-            cursor.execute(
-                f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} "
-                f"{definition}"
-            )
-    return written
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute("RESET maintenance_work_mem")
+
+
+def replace_all(model: type[Model], table: pa.Table) -> int:
+    """Replace every row of ``model``'s table by ``table``'s, in the current transaction.
+
+    On PostgreSQL the table is truncated and its indexes built once after the copy (see
+    :func:`indexes_deferred`); readers wait for the transaction rather than see a half-built
+    table.
+    """
+    quoted = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        verb = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+        cursor.execute(f"{verb} {quoted}")
+    with indexes_deferred(model):
+        return write_arrow(model, table)

@@ -30,7 +30,7 @@ from lianggang.collection.selectors import datavalues_approved
 from lianggang.framework.models import DataElement, Indicator, TargetOverride
 from lianggang.orgunits.models import Level, OrgUnit
 
-from .arrowdb import read_arrow, replace_all, write_arrow
+from .arrowdb import read_arrow, replace_all, rows_table, write_arrow
 from .engine.aggregate import aggregate
 from .engine.assess import Observation, Rule, assess
 from .engine.compute import compute
@@ -145,11 +145,12 @@ def _nan_to_none(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-def _indicators(qs: Iterable[Indicator] | None = None) -> list[Indicator]:
-    base = Indicator.objects.select_related("numerator", "target__area__outline")
-    if qs is not None:
-        base = base.filter(pk__in=[i.pk for i in qs])
-    return list(base.order_by("pk"))
+def _indicators(*filters: Q) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(*filters)
+        .select_related("numerator", "target__area__outline")
+        .order_by("pk")
+    )
 
 
 def _elements_of(indicators: list[Indicator]) -> set[int]:
@@ -207,13 +208,12 @@ def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
     t = report.lap("aggregate", t)
     report.indicator_values = replace_all(IndicatorValue, _figure_rows(computed))
     t = report.lap("write figures", t)
-    judged = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
-    last_year = _last_year()
     if judge:
+        judged = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
         series = _series_from_table(computed, {u.pk for u in judged})
-        table = _judgements(indicators, judged, series, None, last_year)
+        table = _judgements(indicators, judged, series, None, _last_year())
         report.assessments = replace_all(Assessment, table)
-    report.lap("judge", t)
+        report.lap("judge", t)
     report.values_read = values.num_rows
     report.seconds = time.perf_counter() - started
     return report
@@ -222,9 +222,7 @@ def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
 def analytics_refresh_for_submissions(submission_ids: list[int]) -> RebuildReport:
     """Refresh the figures that rest on these submissions (called when an approval commits)."""
     subs = list(
-        Submission.objects.filter(pk__in=submission_ids).values_list(
-            "orgunit_id", "round__year", "data_set_id"
-        )
+        Submission.objects.filter(pk__in=submission_ids).values_list("orgunit_id", "round__year")
     )
     elements = set(
         DataElement.objects.filter(data_sets__submissions__in=submission_ids).values_list(
@@ -249,11 +247,7 @@ def analytics_refresh(
     """
     started = t = time.perf_counter()
     report = RebuildReport(0, 0, 0, 0.0)
-    indicators = _indicators(
-        Indicator.objects.filter(
-            Q(numerator_id__in=element_ids) | Q(denominator_id__in=element_ids)
-        )
-    )
+    indicators = _indicators(Q(numerator_id__in=element_ids) | Q(denominator_id__in=element_ids))
     if not indicators or not orgunit_ids or not years:
         report.seconds = time.perf_counter() - started
         return report
@@ -287,23 +281,32 @@ def analytics_refresh(
     report.indicator_values = write_arrow(IndicatorValue, _figure_rows(computed))
     t = report.lap("write figures", t)
 
-    judged = [u for u in chain if u.level <= DEEPEST_JUDGED_LEVEL]
-    last_year = _last_year()
-    judged_to = Assessment.objects.aggregate(y=Max("year"))["y"]
-    if last_year is not None and (judged_to is None or last_year > judged_to):
-        # The first approval of a new year: every unit gets its judgement as of that year.
-        everyone = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
-        everyone_ids = [u.pk for u in everyone]
-        all_indicators = _indicators()
-        series = _series_from_db(all_indicators, everyone_ids)
-        report.assessments += _judge(all_indicators, everyone, series, last_year, last_year)
-    if last_year is not None and judged:
-        series = _series_from_db(indicators, [u.pk for u in judged])
-        report.assessments += _judge(indicators, judged, series, min(years), last_year)
-    Assessment.objects.filter(year__gt=last_year or 0).delete()
+    report.assessments = _rejudge(indicators, chain, years)
     report.lap("judge", t)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _rejudge(indicators: list[Indicator], chain: list[OrgUnit], years: set[int]) -> int:
+    """Judge the chain again from the refreshed years on; follow the latest year if it moved."""
+    last_year = _last_year()
+    if last_year is None or last_year < max(years):
+        # An approval withdrawn from the newest year: no judgement as of a year without data.
+        Assessment.objects.filter(year__gt=last_year or 0).delete()
+    if last_year is None:
+        return 0
+    written = 0
+    if last_year in years and not Assessment.objects.filter(year=last_year).exists():
+        # The first approval of a new year: every unit gets its judgement as of that year.
+        everyone = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
+        all_indicators = _indicators()
+        series = _series_from_db(all_indicators, [u.pk for u in everyone])
+        written += _judge(all_indicators, everyone, series, last_year, last_year)
+    judged = [u for u in chain if u.level <= DEEPEST_JUDGED_LEVEL]
+    if judged:
+        series = _series_from_db(indicators, [u.pk for u in judged])
+        written += _judge(indicators, judged, series, min(years), last_year)
+    return written
 
 
 def _chain_inputs(
@@ -322,7 +325,7 @@ def _chain_inputs(
             uses[indicator.denominator_id].append((indicator.pk, "d"))
     rows: list[tuple[str, int, int, str, float]] = [
         (f"{ind}/{role}", v["orgunit"], v["year"], v["disaggregation"], v["value"])
-        for v in _approved_values(uses, chain_ids, years).to_pylist()
+        for v in _approved_values(uses.keys(), chain_ids, years).to_pylist()
         for ind, role in uses[v["element"]]
     ]
     figured: set[tuple[str, int, int, str]] = set()
@@ -342,23 +345,7 @@ def _chain_inputs(
             key = (f"{ind}/{role}", v["orgunit"], v["year"], v["disaggregation"])
             if role == "d" and key not in figured:
                 rows.append((*key, v["value"]))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 5
-    return pa.table(
-        {
-            name: pa.array(col, type_)
-            for (name, type_), col in zip(
-                [
-                    ("element", pa.string()),
-                    ("orgunit", pa.int64()),
-                    ("year", pa.int32()),
-                    ("disaggregation", pa.string()),
-                    ("value", pa.float64()),
-                ],
-                columns,
-                strict=True,
-            )
-        }
-    )
+    return rows_table(rows, VALUES_SCHEMA.set(0, pa.field("element", pa.string())))
 
 
 Series = dict[tuple[int, int], list[Observation]]
@@ -396,30 +383,34 @@ def _series(
     return series
 
 
-ASSESSMENT_COLUMNS = (
-    "indicator_id",
-    "orgunit_id",
-    "year",
-    "status",
-    "substatus",
-    "target_value",
-    "target_year",
-    "latest_year",
-    "latest_value",
-    "ci_low",
-    "ci_high",
-    "pooled_years",
-    "baseline_value",
-    "slope",
-    "p_value",
-    "projected_value",
-    "year_met",
-    "met_beyond_horizon",
-    "pace",
-    "required_pace",
-    "pace_ratio",
-    "share_of_way",
-    "share_of_time",
+_FLOAT = pa.float64()
+_INT = pa.int32()
+ASSESSMENT_SCHEMA = pa.schema(
+    {
+        "indicator_id": pa.int64(),
+        "orgunit_id": pa.int64(),
+        "year": _INT,
+        "status": pa.string(),
+        "substatus": pa.string(),
+        "target_value": _FLOAT,
+        "target_year": _INT,
+        "latest_year": _FLOAT,
+        "latest_value": _FLOAT,
+        "ci_low": _FLOAT,
+        "ci_high": _FLOAT,
+        "pooled_years": _INT,
+        "baseline_value": _FLOAT,
+        "slope": _FLOAT,
+        "p_value": _FLOAT,
+        "projected_value": _FLOAT,
+        "year_met": _INT,
+        "met_beyond_horizon": pa.bool_(),
+        "pace": _FLOAT,
+        "required_pace": _FLOAT,
+        "pace_ratio": _FLOAT,
+        "share_of_way": _FLOAT,
+        "share_of_time": _FLOAT,
+    }
 )
 
 
@@ -447,7 +438,7 @@ def _judgements(
     """Judge every indicator × unit as of each year of its outline up to ``last_year``."""
     rows: list[tuple[object, ...]] = []
     if last_year is None:
-        return _assessment_table(rows)
+        return rows_table(rows, ASSESSMENT_SCHEMA)
     targets = effective_targets(indicators, _with_ancestors(units))
     for ind in indicators:
         outline = ind.target.area.outline
@@ -489,52 +480,7 @@ def _judgements(
                         j.share_of_time,
                     )
                 )
-    return _assessment_table(rows)
-
-
-def _assessment_table(rows: list[tuple[object, ...]]) -> pa.Table:
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(ASSESSMENT_COLUMNS)
-    return pa.table(
-        {
-            name: pa.array(
-                [_nan_to_none(v) if isinstance(v, float) else v for v in col],
-                _ASSESSMENT_TYPES[name],
-            )
-            for name, col in zip(ASSESSMENT_COLUMNS, columns, strict=True)
-        }
-    )
-
-
-_ASSESSMENT_TYPES = {
-    "indicator_id": pa.int64(),
-    "orgunit_id": pa.int64(),
-    "year": pa.int32(),
-    "target_year": pa.int32(),
-    "pooled_years": pa.int32(),
-    "year_met": pa.int32(),
-    "met_beyond_horizon": pa.bool_(),
-    "status": pa.string(),
-    "substatus": pa.string(),
-    **{
-        name: pa.float64()
-        for name in (
-            "target_value",
-            "latest_year",
-            "latest_value",
-            "ci_low",
-            "ci_high",
-            "baseline_value",
-            "slope",
-            "p_value",
-            "projected_value",
-            "pace",
-            "required_pace",
-            "pace_ratio",
-            "share_of_way",
-            "share_of_time",
-        )
-    },
-}
+    return rows_table(rows, ASSESSMENT_SCHEMA)
 
 
 def _with_ancestors(units: list[OrgUnit]) -> list[OrgUnit]:
