@@ -17,7 +17,7 @@ incremental refresh after one county's submission is approved.
     .venv/bin/python bench/national.py [--scale 1.0] [--regenerate] [--skip b,c]
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/lianggang_national (created if
-missing; about 15 GB on disk at full scale).
+missing; about 21 GB on disk at full scale once the figures are built).
 """
 
 from __future__ import annotations
@@ -109,11 +109,16 @@ def _copy_to_parquet(sql: str, path: Path) -> int:
 
 def _reset_incremental_leftovers() -> None:
     """Remove what an interrupted incremental phase may have left (county-level reports)."""
+    from lianggang.analytics.store import analytics_refresh
     from lianggang.collection.models import DataValue, Submission
 
-    subs = Submission.objects.filter(orgunit__level=4)
-    DataValue.objects.filter(submission__in=subs).delete()
-    subs.delete()
+    for sub in Submission.objects.filter(orgunit__level=4).select_related("round"):
+        elements = set(sub.data_set.elements.values_list("pk", flat=True))
+        DataValue.objects.filter(submission=sub).delete()
+        sub.delete()
+        analytics_refresh(
+            element_ids=elements, orgunit_ids={sub.orgunit_id}, years={sub.round.year}
+        )
 
 
 def phase_a(args: argparse.Namespace) -> dict[str, object]:
@@ -224,6 +229,8 @@ def phase_b(args: argparse.Namespace) -> dict[str, object]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size('bench_analytics')")
         size = cursor.fetchone()[0]
+        levels = ", ".join(f"bench_level{level}" for level in (1, 2, 3, 4))
+        cursor.execute(f"DROP TABLE bench_ou_structure, bench_analytics, {levels}")
     return {"seconds": seconds, "phases": laps, "compared_rows": rows, "table_mb": size / 2**20}
 
 

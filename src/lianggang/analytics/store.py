@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
-from lianggang.collection.models import Round, Submission, SubmissionState
+from lianggang.collection.models import DataValue, Round, Submission, SubmissionState
 from lianggang.collection.selectors import datavalues_approved
 from lianggang.framework.models import DataElement, Indicator, TargetOverride
 from lianggang.orgunits.models import Level, OrgUnit
@@ -183,11 +183,14 @@ def _figure_rows(computed: pa.Table) -> pa.Table:
 
 
 def _last_year() -> int | None:
-    """The latest year with approved data: from the rounds, not a scan of every value."""
-    years = Submission.objects.filter(state=SubmissionState.APPROVED, values__isnull=False)
-    return Round.objects.filter(Exists(years.filter(round=OuterRef("pk")))).aggregate(
-        y=Max("year")
-    )["y"]
+    """The latest year with approved data, round by round from the newest (a few index probes,
+    where an aggregate over the values would read every one of them)."""
+    has_values = Exists(DataValue.objects.filter(submission=OuterRef("pk")))
+    approved = Submission.objects.filter(state=SubmissionState.APPROVED).filter(has_values)
+    for round_id, year in Round.objects.order_by("-year").values_list("pk", "year"):
+        if approved.filter(round_id=round_id).exists():
+            return year
+    return None
 
 
 @transaction.atomic
