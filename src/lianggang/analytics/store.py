@@ -34,6 +34,7 @@ from .arrowdb import read_arrow, replace_all, rows_table, write_arrow
 from .engine.aggregate import aggregate
 from .engine.assess import Observation, Rule, assess
 from .engine.compute import compute
+from .engine.targets import effective_targets as resolve_targets
 from .models import Assessment, IndicatorValue
 
 # Outline targets are set for counties and above; townships get figures but no judgement (their
@@ -110,20 +111,13 @@ def effective_targets(
 ) -> dict[tuple[int, int], float | None]:
     """Return the target value per (indicator id, org unit id): its own or nearest ancestor's."""
     overrides = {
-        (o.indicator_id, o.orgunit_id): o.target_value for o in TargetOverride.objects.all()
+        (o.indicator_id, o.orgunit_id): o.target_value
+        for o in TargetOverride.objects.filter(indicator__in=indicators)
     }
-    by_code = {u.code: u for u in units}
-    result: dict[tuple[int, int], float | None] = {}
-    for unit in units:
-        chain = [by_code[c] for c in reversed(unit.path.strip("/").split("/")) if c in by_code]
-        for ind in indicators:
-            value = ind.target_value
-            for anc in chain:
-                if (ind.pk, anc.pk) in overrides:
-                    value = overrides[ind.pk, anc.pk]
-                    break
-            result[ind.pk, unit.pk] = value
-    return result
+    parents = {u.pk: u.parent_id for u in _with_ancestors(units)}
+    return resolve_targets(
+        parents, {i.pk: i.target_value for i in indicators}, overrides, [u.pk for u in units]
+    )
 
 
 def rule_for(indicator: Indicator, target: float | None) -> Rule:
@@ -442,7 +436,7 @@ def _judgements(
     rows: list[tuple[object, ...]] = []
     if last_year is None:
         return rows_table(rows, ASSESSMENT_SCHEMA)
-    targets = effective_targets(indicators, _with_ancestors(units))
+    targets = effective_targets(indicators, units)
     for ind in indicators:
         outline = ind.target.area.outline
         first = max(outline.start_year, from_year or outline.start_year)

@@ -140,7 +140,9 @@ def test_disaggregations_aggregate_separately() -> None:
 def test_compute_adds_rates_intervals_and_the_unstable_flag() -> None:
     values = [_val("d", "A", 1), _val("n", "A", 1800), _val("d", "B", 30), _val("n", "B", 10000)]
     agg = aggregate(*_tables(values, TREE, [RATE]))
-    ind = pa.table({"indicator": ["rate"], "factor": [100000.0], "kind": ["count"]})
+    ind = pa.table(
+        {"indicator": ["rate"], "denominator": ["n"], "factor": [100000.0], "kind": ["count"]}
+    )
     rows = _by_unit(compute(agg, ind))
     assert rows["A"]["value"] == pytest.approx(55.5556, rel=1e-5)
     assert (round(rows["A"]["ci_low"], 1), round(rows["A"]["ci_high"], 1)) == (1.4, 309.5)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,23 +9,9 @@ import pytest
 from lianggang.analytics.engine.tidy import OUTPUT_COLUMNS
 from lianggang.cli import run
 
+from .goldens import matches
+
 CASES = sorted((Path(__file__).parent / "golden" / "assess").glob("*/"))
-
-
-def _matches(expected: str, actual: str) -> bool:
-    if expected == "*":
-        return True
-    if expected == "" or actual == "":
-        return expected == actual
-    try:
-        e = Decimal(expected)
-    except ArithmeticError:
-        return expected == actual
-    exponent = e.as_tuple().exponent
-    assert isinstance(exponent, int)
-    places = -exponent if exponent < 0 else 0
-    tolerance = Decimal(5) / Decimal(10) ** (places + 1)
-    return abs(Decimal(actual) - e) <= tolerance
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -38,7 +23,7 @@ def test_golden_case(case: Path) -> None:
         expected = list(csv.DictReader(f))
     assert [r["series"] for r in actual] == [r["series"] for r in expected]
     for a, e in zip(actual, expected, strict=True):
-        wrong = {c: (e[c], a[c]) for c in OUTPUT_COLUMNS if not _matches(e[c], a[c])}
+        wrong = {c: (e[c], a[c]) for c in OUTPUT_COLUMNS if not matches(e[c], a[c])}
         assert not wrong, f"{case.name}: expected vs actual {wrong}"
 
 
