@@ -64,8 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="synthetic demo data (演示数据，非官方统计)")
     d.add_argument("action", choices=["load", "delete"])
     d.add_argument("--force", action="store_true", help="regenerate even if already loaded")
-    a = sub.add_parser("analytics", help="derived figures")
-    a.add_argument("action", choices=["rebuild"])
+    a = sub.add_parser("analytics", help="derived figures: rebuild them, or evaluate an outline")
+    a.add_argument("action", choices=["rebuild", "evaluate"])
+    a.add_argument("--outline", help="evaluate: women-2021, children-2021, women-2011…")
+    a.add_argument(
+        "--orgunit", help="evaluate: GB/T 2260 code (default: the top unit with figures)"
+    )
+    a.add_argument("--year", type=int, help="evaluate: as of this year (default: the stage's)")
+    a.add_argument(
+        "--stage", choices=["mid", "final"], help="evaluate: mid-term or final (default: by year)"
+    )
+    a.add_argument("--format", choices=["text", "csv"], default="text")
+    a.add_argument("-o", "--output", help="file to write (default: standard output)")
     s = sub.add_parser("assess", help="judge series from a tidy CSV (no database needed)")
     s.add_argument("input", help="CSV file, or - for standard input")
     s.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
@@ -193,6 +203,8 @@ def _cmd_analytics(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     from lianggang.analytics.store import analytics_rebuild
 
+    if ns.action == "evaluate":
+        return _evaluate(ns, out, err)
     r = analytics_rebuild()
     out.write(
         _(
@@ -201,6 +213,48 @@ def _cmd_analytics(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         )
         % {"values": r.values_read, "iv": r.indicator_values, "a": r.assessments, "s": r.seconds}
     )
+    return 0
+
+
+def _outline_or_error(code: str | None, err: IO[str]) -> Any:
+    from django.utils.translation import gettext as _
+
+    from lianggang.framework.models import Outline
+
+    outline = Outline.objects.filter(code=code).first() if code else None
+    if outline is None:
+        codes = ", ".join(Outline.objects.values_list("code", flat=True))
+        err.write(
+            _("Unknown outline “%(code)s”; known: %(codes)s.\n")
+            % {"code": code or "", "codes": codes}
+        )
+    return outline
+
+
+def _evaluate(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.analytics.evaluation import evaluation, evaluation_csv, evaluation_text
+    from lianggang.collection.selectors import data_is_demo
+    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.orgunits.models import OrgUnit
+
+    outline = _outline_or_error(ns.outline, err)
+    if outline is None:
+        return 2
+    units = OrgUnit.objects.filter(aggregated=True).order_by("level", "sort_order", "code")
+    orgunit = units.filter(code=ns.orgunit).first() if ns.orgunit else units.first()
+    if orgunit is None:
+        err.write(_("Unknown org unit code “%(code)s”.\n") % {"code": ns.orgunit or ""})
+        return 2
+    ev = evaluation(outline=outline, orgunit=orgunit, year=ns.year, stage=ns.stage)
+    note = DEMO_LABEL if data_is_demo() else ""
+    write = evaluation_csv if ns.format == "csv" else evaluation_text
+    if ns.output:
+        with open(ns.output, "w", encoding="utf-8", newline="") as f:
+            write(ev, f, note)
+    else:
+        write(ev, out, note)
     return 0
 
 
@@ -278,16 +332,10 @@ def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from lianggang.analytics.exports import EXPORTS, write_csv, write_xlsx
     from lianggang.collection.selectors import data_is_demo
     from lianggang.demo.services import DEMO_LABEL
-    from lianggang.framework.models import Outline
     from lianggang.orgunits.models import OrgUnit
 
-    outline = Outline.objects.filter(code=ns.outline).first()
+    outline = _outline_or_error(ns.outline, err)
     if outline is None:
-        codes = ", ".join(Outline.objects.values_list("code", flat=True))
-        err.write(
-            _("Unknown outline “%(code)s”; known: %(codes)s.\n")
-            % {"code": ns.outline, "codes": codes}
-        )
         return 2
     orgunit = None
     if ns.orgunit:
