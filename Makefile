@@ -11,7 +11,7 @@ export HOST PORT
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 
-.PHONY: demo install assets browser test test-sqlite test-postgres lint bench messages clean help
+.PHONY: demo install assets fonts browser test test-sqlite test-postgres lint bench messages clean help
 
 help:
 	@echo "make demo   - install, set up the embedded database with demo data and serve the app"
@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets fonts
 
 # ECharts and htmx from the npm registry (package-lock.json pins them); served by the app.
 node_modules/.installed: package.json package-lock.json
@@ -35,6 +35,17 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 assets: node_modules/.installed
+
+# Reports' PDFs and charts need CJK glyphs: Debian's open-licensed Noto CJK, installed when
+# missing (font files are never committed).
+fonts:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk fontconfig; \
+	  else \
+	    echo "WARNING: no Chinese font found; install Debian's fonts-noto-cjk for PDF reports." >&2; \
+	  fi; \
+	fi
 
 # Browser tests drive Debian's chromium (never a downloaded browser); installed when missing.
 browser:
@@ -83,6 +94,7 @@ test-postgres: install browser
 bench: install
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/collection.py
+	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/national.py
 
 messages: install

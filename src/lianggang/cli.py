@@ -22,6 +22,7 @@ OWN_COMMANDS = {
     "assess",
     "export",
     "import",
+    "report",
     "admin",
     "serve",
 }
@@ -96,6 +97,18 @@ def _parser() -> argparse.ArgumentParser:
         "only administrator)",
     )
     im.add_argument("--dry-run", action="store_true", help="check and list changes; write nothing")
+    rp = sub.add_parser("report", help="build a report: Word, PDF, HTML or Excel")
+    rp.add_argument(
+        "kind",
+        choices=["annual", "evaluation"],
+        help="annual: the statistical monitoring report; evaluation: mid-term or final "
+        "(final when --year is the period's last year)",
+    )
+    rp.add_argument("--outline", required=True, help="women-2021, children-2021, women-2011…")
+    rp.add_argument("--orgunit", help="GB/T 2260 code (default: the top unit with figures)")
+    rp.add_argument("--year", required=True, type=int)
+    rp.add_argument("--format", choices=["docx", "pdf", "html", "xlsx"], default="docx")
+    rp.add_argument("-o", "--output", required=True, help="file to write")
     ad = sub.add_parser("admin", help="the administrator account")
     ad.add_argument("action", choices=["ensure"])
     ad.add_argument("--username", default="admin")
@@ -232,20 +245,14 @@ def _outline_or_error(code: str | None, err: IO[str]) -> Any:
 
 
 def _evaluate(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    from django.utils.translation import gettext as _
 
     from lianggang.analytics.evaluation import evaluation, evaluation_csv, evaluation_text
     from lianggang.collection.selectors import data_is_demo
     from lianggang.demo.services import DEMO_LABEL
-    from lianggang.orgunits.models import OrgUnit
 
     outline = _outline_or_error(ns.outline, err)
-    if outline is None:
-        return 2
-    units = OrgUnit.objects.filter(aggregated=True).order_by("level", "sort_order", "code")
-    orgunit = units.filter(code=ns.orgunit).first() if ns.orgunit else units.first()
-    if orgunit is None:
-        err.write(_("Unknown org unit code “%(code)s”.\n") % {"code": ns.orgunit or ""})
+    orgunit = _top_unit_or_error(ns.orgunit, err) if outline else None
+    if outline is None or orgunit is None:
         return 2
     ev = evaluation(outline=outline, orgunit=orgunit, year=ns.year, stage=ns.stage)
     note = DEMO_LABEL if data_is_demo() else ""
@@ -358,6 +365,53 @@ def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         write_csv(columns, rows, out, note)
     if note:
         err.write(_("Note: %(label)s (synthetic demo data).\n") % {"label": note})
+    return 0
+
+
+def _top_unit_or_error(code: str | None, err: IO[str]) -> Any:
+    from django.utils.translation import gettext as _
+
+    from lianggang.orgunits.models import OrgUnit
+
+    units = OrgUnit.objects.filter(aggregated=True).order_by("level", "sort_order", "code")
+    orgunit = units.filter(code=code).first() if code else units.first()
+    if orgunit is None:
+        err.write(_("Unknown org unit code “%(code)s”.\n") % {"code": code or ""})
+    return orgunit
+
+
+def _cmd_report(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    import time
+
+    from django.utils.translation import gettext as _
+
+    from lianggang.collection.selectors import data_is_demo
+    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.reports.annual import build_annual
+    from lianggang.reports.evaluation_report import build_evaluation
+    from lianggang.reports.render import render
+
+    outline = _outline_or_error(ns.outline, err)
+    orgunit = _top_unit_or_error(ns.orgunit, err) if outline else None
+    if outline is None or orgunit is None:
+        return 2
+    started = time.perf_counter()
+    note = DEMO_LABEL if data_is_demo() else ""
+    if ns.kind == "evaluation":
+        doc = build_evaluation(outline=outline, orgunit=orgunit, year=ns.year, demo_note=note)
+    else:
+        doc = build_annual(outline=outline, orgunit=orgunit, year=ns.year, demo_note=note)
+    content = render(doc, ns.format)
+    Path(ns.output).write_bytes(content)
+    out.write(
+        _("%(title)s: %(path)s (%(kb)d KB, %(s).1f s).\n")
+        % {
+            "title": doc.title,
+            "path": ns.output,
+            "kb": len(content) // 1024,
+            "s": time.perf_counter() - started,
+        }
+    )
     return 0
 
 

@@ -196,11 +196,11 @@ def _name(obj: Any) -> str:
     return str(english_name or obj.name)
 
 
-def _percent(rate: float | None) -> str:
+def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _headline(card: Card, stage: str) -> str:
+def headline(card: Card, stage: str) -> str:
     if card.monitorable == 0:
         return _("No target can be monitored yet.")
     if stage == MID:
@@ -211,12 +211,12 @@ def _headline(card: Card, stage: str) -> str:
             "n": card.monitorable,
             "a": card.achieved,
             "o": card.on_track,
-            "rate": _percent(card.rate),
+            "rate": percent(card.rate),
         }
     return _("Of %(n)d monitorable targets, %(a)d are achieved: achievement rate %(rate)s.") % {
         "n": card.monitorable,
         "a": card.achieved,
-        "rate": _percent(card.rate),
+        "rate": percent(card.rate),
     }
 
 
@@ -230,7 +230,7 @@ def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
     out.write("\n")
     if note:
         out.write(f"{note}\n")
-    out.write(f"\n{_headline(ev.overall, ev.stage)}\n")
+    out.write(f"\n{headline(ev.overall, ev.stage)}\n")
     rate_label = _("on course") if ev.stage == MID else _("achievement rate")
     out.write("\n" + _("By area") + "\n")
     for area, card in ev.areas:
@@ -247,7 +247,7 @@ def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
             "area": _name(area),
             "counts": counts,
             "label": rate_label,
-            "rate": _percent(card.rate),
+            "rate": percent(card.rate),
         }
         out.write(f"  {line}\n")
     out.write("\n" + _("Targets not met, by responsible department") + "\n")
@@ -269,7 +269,7 @@ def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
         for unit, card in ev.units:
             rank = "—" if card.rank is None else str(card.rank)
             share = _("achieved %(a)d of %(n)d") % {"a": card.achieved, "n": card.monitorable}
-            out.write(f"  {rank:>3}  {_name(unit)}  {rate_label} {_percent(card.rate)} ({share})\n")
+            out.write(f"  {rank:>3}  {_name(unit)}  {rate_label} {percent(card.rate)} ({share})\n")
 
 
 CSV_COLUMNS = (

@@ -20,6 +20,25 @@ class Status(models.TextChoices):
     NO_TARGET = "NO_TARGET", _("no numeric target")
 
 
+# The sub-statuses' names (the engine's Substatus values), for pages and reports.
+SUBSTATUS_LABELS = {
+    "confirmed": _("confirmed"),
+    "provisional": _("provisional"),
+    "lost": _("met earlier, lost since"),
+    "small_numbers": _("too few events"),
+    "too_few_points": _("too few years of data"),
+    "no_baseline": _("no baseline value"),
+    "improving": _("improving too slowly"),
+    "stagnant": _("stagnant"),
+    "uncertain_decline": _("declining (not significant)"),
+    "moving_away": _("moving away from the target"),
+    "strong_improvement": _("strong improvement"),
+    "moderate_improvement": _("moderate improvement"),
+    "limited_improvement": _("limited improvement"),
+    "deterioration": _("deterioration"),
+}
+
+
 # Derived tables are written in bulk (COPY) by the store: no database-level foreign keys (a
 # check per row would dominate a national rebuild; Django still cascades deletes) and no
 # single-column indexes the composite ones already cover.

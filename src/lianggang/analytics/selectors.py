@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from lianggang.collection.models import DataValue, SubmissionState
 from lianggang.framework.models import Area, Indicator, Outline
 from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import orgunit_descendants
@@ -55,6 +56,16 @@ def latest_assessment_year(outline: Outline) -> int | None:
         .first()
     )
     return row
+
+
+def values_not_yet_approved(*, year: int, orgunit: OrgUnit) -> int:
+    """How many values of ``year`` in ``orgunit``'s subtree are entered but not approved (they
+    are not in the figures; a report says so)."""
+    return (
+        DataValue.objects.filter(year=year, orgunit__path__startswith=orgunit.path)
+        .exclude(submission__state=SubmissionState.APPROVED)
+        .count()
+    )
 
 
 STATUS_ORDER = (

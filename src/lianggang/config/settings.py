@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lianggang.accounts",
     "lianggang.collection",
     "lianggang.analytics",
+    "lianggang.reports",
     "lianggang.web",
 ]
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lianggang.analytics.models import Status
+from lianggang.analytics.models import SUBSTATUS_LABELS, Status
 
 STATUS_LABELS = {
     Status.ACHIEVED: pgettext_lazy("status", "Achieved"),
@@ -17,22 +16,6 @@ STATUS_LABELS = {
     Status.NO_TARGET: pgettext_lazy("status", "No numeric target"),
 }
 
-SUBSTATUS_LABELS = {
-    "confirmed": _("confirmed"),
-    "provisional": _("provisional"),
-    "lost": _("met earlier, lost since"),
-    "small_numbers": _("too few events"),
-    "too_few_points": _("too few years of data"),
-    "no_baseline": _("no baseline value"),
-    "improving": _("improving too slowly"),
-    "stagnant": _("stagnant"),
-    "uncertain_decline": _("declining (not significant)"),
-    "moving_away": _("moving away from the target"),
-    "strong_improvement": _("strong improvement"),
-    "moderate_improvement": _("moderate improvement"),
-    "limited_improvement": _("limited improvement"),
-    "deterioration": _("deterioration"),
-}
 
 # CSS class and a one-character symbol, so that status never relies on colour alone.
 STATUS_STYLE = {

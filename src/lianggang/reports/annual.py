@@ -1,0 +1,448 @@
+"""The annual statistical monitoring report (《…纲要》统计监测报告): one outline, org unit, year.
+
+Structure, after the national statistics bureau's reports: title and issuing line; a lead
+paragraph (the N areas analysed, one clause per area); a section per area ("一、妇女与健康")
+with sub-items per main target ("（一）…": a one-line finding, then the data sentences and the
+comparison with the target), the unit's series and the units below compared; a table of the
+units below per area; the annex of every indicator; a note on data quality.
+
+Every number in the text is in the annex: the value, the change on the previous year (the same
+phrase), the splits and the target as worded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from lianggang.analytics.evaluation import MID, evaluation
+from lianggang.analytics.models import SUBSTATUS_LABELS, Assessment, IndicatorValue, Status
+from lianggang.analytics.selectors import outline_indicators, values_not_yet_approved
+from lianggang.analytics.store import DEEPEST_JUDGED_LEVEL
+from lianggang.framework.models import DisaggregationOption, Indicator, Outline
+from lianggang.orgunits.models import OrgUnit
+
+from .document import BarsChart, Block, Document, Heading, Paragraph, SeriesChart, Table
+from .phrasing import (
+    Figure,
+    change,
+    data_sentence,
+    finding,
+    interval,
+    level,
+    number,
+    target_sentence,
+)
+
+NUMERALS = "一二三四五六七八九十"
+COLUMNS_PER_UNIT_TABLE = 4
+
+
+def numeral(n: int) -> str:
+    """一, 二, … 十, 十一 … in Chinese; 1, 2, … otherwise."""
+    if not _chinese():
+        return str(n)
+    if n <= 10:
+        return NUMERALS[n - 1]
+    if n < 20:
+        return "十" + NUMERALS[n - 11]
+    tens, ones = divmod(n, 10)
+    return NUMERALS[tens - 1] + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "zh-hans").startswith("zh")
+
+
+def name(obj: object) -> str:
+    english = "" if _chinese() else getattr(obj, "name_en", "")
+    return str(english or getattr(obj, "name"))  # noqa: B009 (any named object)
+
+
+def figure(indicator: Indicator) -> Figure:
+    return Figure(name(indicator), indicator.unit, indicator.decimals, indicator.direction)
+
+
+@dataclass
+class _Facts:
+    """What the report knows about one indicator at the unit."""
+
+    indicator: Indicator
+    current: float | None
+    previous: float | None
+    splits: list[tuple[str, float]]
+    assessment: Assessment | None
+    series: list[tuple[int, float]]
+    unstable: tuple[float, float] | None  # the 95 % interval of a rate on fewer than 20 events
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status if self.assessment else Status.NO_DATA
+
+
+def build_annual(*, outline: Outline, orgunit: OrgUnit, year: int, demo_note: str = "") -> Document:
+    indicators = list(outline_indicators(outline).select_related("target__area"))
+    facts = _facts(indicators, orgunit, year)
+    children = list(
+        orgunit.children.filter(level__lte=DEEPEST_JUDGED_LEVEL).order_by("sort_order", "code")
+    )
+    below = _children_values(indicators, children, year)
+    short = _("Outline")
+    # The demo label is the document's own (a banner and a page header in every format).
+    blocks: list[Block] = [Paragraph(_lead(outline, orgunit, year, short), "lead")]
+
+    by_area: dict[int, list[_Facts]] = defaultdict(list)
+    for f in facts:
+        by_area[f.indicator.target.area_id].append(f)
+    areas = sorted({f.indicator.target.area for f in facts}, key=lambda a: a.number)
+    tables = 0
+    for i, area in enumerate(areas, start=1):
+        blocks.append(Heading(_("%(n)s. %(area)s") % {"n": numeral(i), "area": name(area)}, 1))
+        with_data = [f for f in by_area[area.pk] if f.current is not None]
+        by_target: dict[int, list[_Facts]] = defaultdict(list)
+        for f in with_data:
+            by_target[f.indicator.target_id].append(f)
+        for j, group in enumerate(by_target.values(), start=1):
+            head = group[0]
+            line = finding(figure(head.indicator), head.status, head.previous, head.current)
+            blocks.append(Heading(_("(%(n)s) %(finding)s") % {"n": numeral(j), "finding": line}, 2))
+            for f in group:
+                blocks.append(Paragraph(_indicator_text(f, year, short)))
+            blocks.extend(_charts(head, below, children))
+        missing = [f for f in by_area[area.pk] if f.current is None]
+        if missing:
+            names = _("、").join(name(f.indicator) for f in missing)
+            blocks.append(
+                Paragraph(
+                    _("No %(year)d data yet for: %(names)s.") % {"year": year, "names": names},
+                    "note",
+                )
+            )
+        for table in _unit_tables(area, with_data, below, children, year):
+            tables += 1
+            table.title = _("Table %(n)d. %(title)s") % {"n": tables, "title": table.title}
+            blocks.append(table)
+
+    blocks.append(Heading(_("Annex: every monitoring indicator in %(year)d") % {"year": year}, 1))
+    blocks.append(_annex(facts, year))
+    blocks.append(Heading(_("Note on data quality"), 1))
+    blocks.extend(_quality(facts, orgunit, year, demo_note))
+    title = _("%(year)d %(unit)s statistical monitoring report on the “%(outline)s”") % {
+        "year": year,
+        "unit": name(orgunit),
+        "outline": name(outline),
+    }
+    issuer = _(
+        "Office of the %(unit)s Working Committee on Women and Children · "
+        "%(unit)s Statistics Bureau"
+    ) % {"unit": name(orgunit)}
+    return Document(
+        title=title,
+        issuer=issuer,
+        blocks=blocks,
+        demo_note=demo_note,
+        language=translation.get_language() or "zh-hans",
+    )
+
+
+def _facts(indicators: list[Indicator], orgunit: OrgUnit, year: int) -> list[_Facts]:
+    values: dict[tuple[int, int, str], float] = {}
+    series: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    unstable: dict[int, tuple[float, float]] = {}
+    for ind_id, y, dis, value, shaky, low, high in (
+        IndicatorValue.objects.filter(indicator__in=indicators, orgunit=orgunit, year__lte=year)
+        .exclude(value=None)
+        .order_by("year")
+        .values_list(
+            "indicator_id", "year", "disaggregation", "value", "unstable", "ci_low", "ci_high"
+        )
+    ):
+        if value is None:
+            continue
+        values[ind_id, y, dis] = value
+        if dis == "total":
+            series[ind_id].append((y, value))
+            if y == year and shaky and low is not None and high is not None:
+                unstable[ind_id] = (low, high)
+    judged = {
+        a.indicator_id: a
+        for a in Assessment.objects.filter(indicator__in=indicators, orgunit=orgunit, year=year)
+    }
+    options = list(DisaggregationOption.objects.order_by("category_id", "sort_order", "code"))
+    out = []
+    for ind in indicators:
+        splits = [
+            (name(o), values[ind.pk, year, o.code])
+            for o in options
+            if (ind.pk, year, o.code) in values and o.code != "total"
+        ]
+        out.append(
+            _Facts(
+                indicator=ind,
+                current=values.get((ind.pk, year, "total")),
+                previous=values.get((ind.pk, year - 1, "total")),
+                splits=splits,
+                assessment=judged.get(ind.pk),
+                series=series.get(ind.pk, []),
+                unstable=unstable.get(ind.pk),
+            )
+        )
+    return out
+
+
+def _children_values(
+    indicators: list[Indicator], children: list[OrgUnit], year: int
+) -> dict[int, dict[int, IndicatorValue]]:
+    """indicator id → org unit id → its figure in ``year``."""
+    below: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for v in IndicatorValue.objects.filter(
+        indicator__in=indicators, orgunit__in=children, year=year, disaggregation="total"
+    ).exclude(value=None):
+        below[v.indicator_id][v.orgunit_id] = v
+    return below
+
+
+def _lead(outline: Outline, orgunit: OrgUnit, year: int, short: str) -> str:
+    ev = evaluation(outline=outline, orgunit=orgunit, year=year, stage=MID)
+    clauses = []
+    for area, card in sorted(ev.areas, key=lambda ac: ac[0].number):
+        if card.monitorable == 0:
+            clauses.append(_("%(area)s: no target could be monitored") % {"area": name(area)})
+        else:
+            clauses.append(
+                _("%(area)s: of %(n)d targets monitored, %(a)d achieved and %(o)d on track")
+                % {
+                    "area": name(area),
+                    "n": card.monitorable,
+                    "a": card.achieved,
+                    "o": card.on_track,
+                }
+            )
+    opening = _(
+        "On the monitoring indicator system of the %(outline)s and the data of the member "
+        "departments, the progress of its %(n)d areas in %(year)d at %(unit)s was analysed."
+    ) % {"outline": short, "n": len(ev.areas), "year": year, "unit": name(orgunit)}
+    return opening + ("" if _chinese() else " ") + _("; ").join(clauses) + _(".")
+
+
+def _indicator_text(f: _Facts, year: int, short: str) -> str:
+    assert f.current is not None
+    fig = figure(f.indicator)
+    text = data_sentence(year, fig, f.current, f.previous, f.splits, f.unstable)
+    a = f.assessment
+    target = target_sentence(
+        status=f.status,
+        target_text=f.indicator.target_text,
+        latest_year=a.latest_year if a else None,
+        target_year=a.target_year if a else f.indicator.target_year,
+        year_met=a.year_met if a else None,
+        outline=short,
+        numeric=f.indicator.has_numeric_target,
+        trend=a.substatus if a else "",
+    )
+    return f"{text}{target}" if target and _chinese() else (f"{text} {target}" if target else text)
+
+
+def _charts(
+    f: _Facts, below: dict[int, dict[int, IndicatorValue]], children: list[OrgUnit]
+) -> list[Block]:
+    ind = f.indicator
+    fig = figure(ind)
+    a = f.assessment
+    charts: list[Block] = []
+    if len(f.series) >= 2:
+        charts.append(
+            SeriesChart(
+                title=name(ind),
+                unit=ind.unit,
+                years=[y for y, _v in f.series],
+                values=[v for _y, v in f.series],
+                target=a.target_value if a else ind.target_value,
+                target_year=a.target_year if a else ind.target_year,
+                projected=a.projected_value if a else None,
+                alt=_("%(name)s by year, with the target and the projection to the target year")
+                % {"name": fig.name},
+            )
+        )
+    figures = below.get(ind.pk, {})
+    shown = [c for c in children if c.pk in figures]
+    if len(shown) >= 2:
+        charts.append(
+            BarsChart(
+                title=_("%(name)s by unit") % {"name": fig.name},
+                unit=ind.unit,
+                labels=[name(c) for c in shown],
+                values=[figures[c.pk].value for c in shown],  # type: ignore[misc]
+                lows=[figures[c.pk].ci_low for c in shown],
+                highs=[figures[c.pk].ci_high for c in shown],
+                unstable=[figures[c.pk].unstable for c in shown],
+                target=a.target_value if a else ind.target_value,
+                alt=_("%(name)s in each unit below, with 95%% intervals for unstable rates")
+                % {"name": fig.name},
+            )
+        )
+    return charts
+
+
+def _cell(v: IndicatorValue | None, decimals: int) -> str:
+    if v is None or v.value is None:
+        return "—"
+    return number(v.value, decimals) + ("*" if v.unstable else "")
+
+
+def _unit_tables(
+    area: object,
+    facts: list[_Facts],
+    below: dict[int, dict[int, IndicatorValue]],
+    children: list[OrgUnit],
+    year: int,
+) -> list[Table]:
+    shown = [f.indicator for f in facts if below.get(f.indicator.pk)]
+    tables = []
+    for start in range(0, len(shown), COLUMNS_PER_UNIT_TABLE):
+        part = shown[start : start + COLUMNS_PER_UNIT_TABLE]
+        rows = [
+            [name(c), *(_cell(below[i.pk].get(c.pk), i.decimals) for i in part)] for c in children
+        ]
+        tables.append(
+            Table(
+                title=_("%(area)s in each unit, %(year)d") % {"area": name(area), "year": year},
+                columns=[
+                    _("Unit"),
+                    *(f"{name(i)}（{i.unit}）" if i.unit else name(i) for i in part),
+                ],
+                rows=rows,
+                numeric=[False, *([True] * len(part))],
+                sheet=f"{name(area)[:24]} {start // COLUMNS_PER_UNIT_TABLE + 1}",
+                notes=[_("* Fewer than 20 events: an unstable rate, to be read with caution.")],
+                key=f"units-{getattr(area, 'code', '')}-{start // COLUMNS_PER_UNIT_TABLE + 1}",
+            )
+        )
+    return tables
+
+
+ANNEX_COLUMNS = (
+    "area",
+    "indicator",
+    "unit",
+    "value",
+    "change",
+    "interval",
+    "splits",
+    "target",
+    "status",
+    "year_met",
+)
+
+
+def _annex(facts: list[_Facts], year: int) -> Table:
+    rows = []
+    for f in facts:
+        ind, a = f.indicator, f.assessment
+        fig = figure(ind)
+        moved = (
+            change(f.previous, f.current, fig)
+            if f.current is not None and f.unstable is None
+            else None
+        )
+        status = str(Status(f.status).label)
+        if a and a.substatus:
+            status = _("%(status)s (%(substatus)s)") % {
+                "status": status,
+                "substatus": SUBSTATUS_LABELS.get(a.substatus, a.substatus),
+            }
+        year_met = ""
+        if a and a.year_met:
+            year_met = str(a.year_met)
+        elif a and a.met_beyond_horizon:
+            year_met = _("not within 50 years")
+        rows.append(
+            [
+                name(ind.target.area),
+                name(ind),
+                ind.unit,
+                "—" if f.current is None else number(f.current, ind.decimals),
+                moved or "",
+                interval(*f.unstable, fig) if f.unstable else "",
+                _("; ").join(f"{g}{level(v, fig)}" for g, v in f.splits),
+                ind.target_text,
+                str(status),
+                year_met,
+            ]
+        )
+    return Table(
+        title=_("Monitoring indicators, %(year)d") % {"year": year},
+        columns=[
+            _("Area"),
+            _("Indicator"),
+            _("Unit"),
+            str(year),
+            _("Change on the previous year"),
+            _("95% interval (unstable rates)"),
+            _("Of which"),
+            _("Target"),
+            _("Status"),
+            _("Year met at current trend"),
+        ],
+        rows=rows,
+        numeric=[False, False, False, True, False, False, False, False, False, True],
+        sheet=_("Annex"),
+        key="annex",
+    )
+
+
+def _quality(facts: list[_Facts], orgunit: OrgUnit, year: int, demo_note: str) -> list[Block]:
+    out: list[Block] = []
+    unstable = [
+        name(f.indicator)
+        for f in facts
+        if f.assessment is not None and f.assessment.pooled_years > 1
+    ]
+    if unstable:
+        out.append(
+            Paragraph(
+                _(
+                    "Rates resting on fewer than 20 events were pooled over 3 or 5 years for "
+                    "the judgement: %(list)s."
+                )
+                % {"list": _("、").join(unstable)}
+            )
+        )
+    partial = IndicatorValue.objects.filter(
+        indicator__in=[f.indicator for f in facts],
+        orgunit=orgunit,
+        year=year,
+        disaggregation="total",
+        source="aggregated",
+    ).select_related("indicator")
+    incomplete = [
+        _("%(name)s (%(n)d of %(m)d units)")
+        % {"name": name(v.indicator), "n": v.n_reporting or 0, "m": v.n_children}
+        for v in partial
+        if v.n_reporting is not None and v.n_reporting < v.n_children
+    ]
+    if incomplete:
+        out.append(
+            Paragraph(
+                _("Not every unit below reported: %(list)s.") % {"list": _("; ").join(incomplete)}
+            )
+        )
+    pending = values_not_yet_approved(year=year, orgunit=orgunit)
+    if pending:
+        out.append(
+            Paragraph(
+                _(
+                    "%(n)d values of %(year)d were entered but not yet approved when this "
+                    "report was built; they are not in its figures."
+                )
+                % {"n": pending, "year": year}
+            )
+        )
+    else:
+        out.append(Paragraph(_("Every value of %(year)d entered was approved.") % {"year": year}))
+    if demo_note:
+        out.append(Paragraph(demo_note, "note"))
+    return out

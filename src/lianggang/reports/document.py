@@ -1,0 +1,86 @@
+"""The document model: what a report says, independent of how a format lays it out.
+
+A builder (``annual``, ``evaluation``) turns finished figures into a :class:`Document`; each
+renderer (Word, HTML, PDF, Excel) lays the same document out. Charts are data here; renderers
+draw them (:mod:`.charts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int  # 1: an area ("一、妇女与健康"); 2: a sub-item ("（一）…")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    style: Literal["body", "lead", "note"] = "body"
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]  # per column: right-aligned figures
+    sheet: str  # the Excel sheet it becomes (≤ 31 characters)
+    notes: list[str] = field(default_factory=list)
+    key: str = ""  # what tests and traceability look it up by ("annex")
+
+
+@dataclass
+class SeriesChart:
+    """A unit's series with its target line and the dashed projection to the target year."""
+
+    title: str
+    unit: str
+    years: list[int]
+    values: list[float]
+    target: float | None
+    target_year: int | None
+    projected: float | None  # at the target year
+    alt: str
+
+
+@dataclass
+class BarsChart:
+    """Units compared: bars, with the interval drawn for unstable rates."""
+
+    title: str
+    unit: str
+    labels: list[str]
+    values: list[float]
+    lows: list[float | None]
+    highs: list[float | None]
+    unstable: list[bool]
+    target: float | None
+    alt: str
+
+
+Chart = SeriesChart | BarsChart
+Block = Heading | Paragraph | Table | SeriesChart | BarsChart
+
+
+@dataclass
+class Document:
+    title: str
+    issuer: str
+    blocks: list[Block]
+    demo_note: str = ""  # non-empty: the figures are synthetic and every format says so
+    language: str = "zh-hans"
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables() if t.key == key)
+
+    def text(self) -> str:
+        """Every sentence of the document, for tests and search."""
+        return "\n".join(b.text for b in self.blocks if isinstance(b, Heading | Paragraph))
