@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +26,7 @@ OWN_COMMANDS = {
     "report",
     "admin",
     "serve",
+    "worker",
 }
 
 
@@ -121,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     sv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     sv.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "8")))
+    sv.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run background work (report builds) in this process; run `lianggang "
+        "worker` instead",
+    )
+    sub.add_parser("worker", help="run background work (report builds) until stopped")
     return p
 
 
@@ -507,12 +516,41 @@ def _cmd_serve(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     from lianggang.config.wsgi import application
 
+    if not ns.no_worker:
+        threading.Thread(target=_worker(f"serve-{os.getpid()}").run, daemon=True).start()
     out.write(
         _("Serving on http://%(host)s:%(port)d/ (Ctrl-C stops)\n")
         % {"host": ns.host, "port": ns.port}
     )
     out.flush()
     serve(application, host=ns.host, port=ns.port, threads=ns.threads, ident="lianggang")
+    return 0
+
+
+def _worker(worker_id: str) -> Any:
+    """A django-tasks database worker polling every second for queued background work."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["default"],
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
+def _cmd_worker(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    out.write(_("Running background work (Ctrl-C stops).\n"))
+    out.flush()
+    worker = _worker(f"worker-{os.getpid()}")
+    worker.configure_signals()
+    worker.run()
     return 0
 
 

@@ -56,7 +56,7 @@ def test_numbers_at_the_figures_precision(x: float, decimals: int, text: str) ->
         (HOSPITAL, 88.5, 89.7, "比上年提高1.2个百分点"),
         (HOSPITAL, 89.7, 88.5, "比上年下降1.2个百分点"),
         (IMR, 5.4, 4.9, "比上年下降0.5个千分点"),
-        (IMR, 4.9, 5.4, "比上年提高0.5个千分点"),
+        (IMR, 4.9, 5.4, "比上年上升0.5个千分点"),
         # Counts by a relative %; figures in a unit of their own by the difference in it.
         (TRAINED, 1200, 1260, "比上年增长5.0%"),
         (TRAINED, 1260, 1200, "比上年下降4.8%"),
@@ -132,20 +132,25 @@ def test_no_target_sentence_without_a_worded_target() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fig", "status", "previous", "current", "text"),
+    ("fig", "status", "substatus", "previous", "current", "text"),
     [
-        (MMR, "ACHIEVED", 15.1, 14.3, "孕产妇死亡率已达到目标要求"),
-        (MMR, "ON_TRACK", 15.1, 14.3, "孕产妇死亡率稳步改善"),
-        (MMR, "OFF_TRACK", 15.1, 14.3, "孕产妇死亡率有所改善，但进度偏慢"),
-        (MMR, "OFF_TRACK", 14.3, 15.1, "孕产妇死亡率改善不明显"),
-        (HOSPITAL, "REGRESSING", 90.0, 88.0, "住院分娩率出现倒退"),
-        (TRAINED, "NO_TARGET", 1200, 1260, "参训妇女人数比上年有所改善"),
-        (TRAINED, "NO_TARGET", 1260, 1200, "参训妇女人数比上年未见改善"),
-        (AROUND, "INSUFFICIENT_DATA", 44.0, 45.0, "就业人员中女性比例"),
+        (MMR, "ACHIEVED", "confirmed", 15.1, 14.3, "孕产妇死亡率已达到目标要求"),
+        (MMR, "ON_TRACK", "", 15.1, 14.3, "孕产妇死亡率稳步改善"),
+        # Off track: the judgement's trend decides, not one year's change.
+        (MMR, "OFF_TRACK", "improving", 14.3, 15.1, "孕产妇死亡率有所改善，但进度偏慢"),
+        (MMR, "OFF_TRACK", "stagnant", 15.1, 14.3, "孕产妇死亡率改善不明显"),
+        (AROUND, "OFF_TRACK", "moving_away", 44.0, 43.0, "就业人员中女性比例偏离目标"),
+        (HOSPITAL, "REGRESSING", "", 90.0, 88.0, "住院分娩率出现倒退"),
+        # Without a judged target: the change on the previous year.
+        (TRAINED, "NO_TARGET", "moderate_improvement", 1200, 1260, "参训妇女人数比上年有所改善"),
+        (TRAINED, "NO_TARGET", "deterioration", 1260, 1200, "参训妇女人数比上年未见改善"),
+        (AROUND, "INSUFFICIENT_DATA", "too_few_points", 44.0, 45.0, "就业人员中女性比例"),
     ],
 )
-def test_findings(fig: Figure, status: str, previous: float, current: float, text: str) -> None:
-    assert finding(fig, status, previous, current) == text
+def test_findings(
+    fig: Figure, status: str, substatus: str, previous: float, current: float, text: str
+) -> None:
+    assert finding(fig, status, previous, current, substatus) == text
 
 
 def test_the_same_rules_in_english() -> None:

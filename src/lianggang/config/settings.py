@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "lianggang.framework",
     "lianggang.orgunits",
     "lianggang.accounts",
@@ -150,6 +152,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Background work (report builds): django-tasks with its database backend, no extra server.
+# `lianggang serve` runs a worker beside the web server; `lianggang worker` runs one alone.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The org unit whose dashboard `/` shows (GB/T 2260 code); empty: the highest aggregated unit.
 LIANGGANG_HOME_ORGUNIT = os.environ.get("LIANGGANG_HOME_ORGUNIT", "")

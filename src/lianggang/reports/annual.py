@@ -107,7 +107,13 @@ def build_annual(*, outline: Outline, orgunit: OrgUnit, year: int, demo_note: st
             by_target[f.indicator.target_id].append(f)
         for j, group in enumerate(by_target.values(), start=1):
             head = group[0]
-            line = finding(figure(head.indicator), head.status, head.previous, head.current)
+            line = finding(
+                figure(head.indicator),
+                head.status,
+                head.previous,
+                head.current,
+                head.assessment.substatus if head.assessment else "",
+            )
             blocks.append(Heading(_("(%(n)s) %(finding)s") % {"n": numeral(j), "finding": line}, 2))
             for f in group:
                 blocks.append(Paragraph(_indicator_text(f, year, short)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache, partial
 from typing import Literal
@@ -132,10 +133,13 @@ PARALLEL_FROM = 8
 def draw_all(charts: list[Chart], fmt: Literal["png", "svg"]) -> list[bytes]:
     """Draw many charts, on every core: a report has dozens, each a tenth of a second.
 
-    Workers are forked, so they share the loaded fonts and the active language.
+    Workers are forked, so they share the loaded fonts and the active language; forking is only
+    safe from a process's only thread (the command line, a separate worker), so a build inside
+    the web server's process draws in its own thread.
     """
     workers = min(os.cpu_count() or 1, 4)
-    if len(charts) < PARALLEL_FROM or workers < 2:
+    alone = threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+    if len(charts) < PARALLEL_FROM or workers < 2 or not alone:
         return [draw(c, fmt) for c in charts]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -235,23 +235,36 @@ def target_sentence(
     return None
 
 
-def finding(fig: Figure, status: str, previous: float | None, current: float | None) -> str:
-    """The one-line finding that heads a sub-item, chosen from the status and the last change."""
-    improved = _improved(fig, previous, current)
+def finding(
+    fig: Figure,
+    status: str,
+    previous: float | None,
+    current: float | None,
+    substatus: str = "",
+) -> str:
+    """The one-line finding that heads a sub-item.
+
+    For a judged target it follows the judgement (the trend over the window, not one year's
+    change); otherwise the change on the previous year.
+    """
+    params = {"name": fig.name}
     if status == "ACHIEVED":
-        return _("%(name)s has reached the target") % {"name": fig.name}
+        return _("%(name)s has reached the target") % params
     if status == "REGRESSING":
-        return _("%(name)s has moved away from the target") % {"name": fig.name}
+        return _("%(name)s has moved away from the target") % params
     if status == "ON_TRACK":
-        return _("%(name)s is improving steadily") % {"name": fig.name}
+        return _("%(name)s is improving steadily") % params
     if status == "OFF_TRACK":
-        if improved:
-            return _("%(name)s is improving, but too slowly") % {"name": fig.name}
-        return _("%(name)s is not improving") % {"name": fig.name}
+        if substatus == "improving":
+            return _("%(name)s is improving, but too slowly") % params
+        if substatus == "moving_away":
+            return _("%(name)s is drifting away from the target") % params
+        return _("%(name)s is not improving") % params
+    improved = _improved(fig, previous, current)
     if improved is True:
-        return _("%(name)s improved on the previous year") % {"name": fig.name}
+        return _("%(name)s improved on the previous year") % params
     if improved is False:
-        return _("%(name)s did not improve on the previous year") % {"name": fig.name}
+        return _("%(name)s did not improve on the previous year") % params
     return fig.name
 
 

@@ -32,6 +32,16 @@ def _value(text: str, numeric: bool) -> str | float:
     return text
 
 
+def _number_format(text: str) -> str:
+    """The format that shows a number as the report writes it: "0.60" keeps its two decimals."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return "0." + "0" * decimals if decimals else "0"
+
+
+def _display_width(text: str) -> float:
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
 def render_xlsx(doc: Document) -> bytes:
     wb = Workbook()
     first = wb.active
@@ -40,6 +50,7 @@ def render_xlsx(doc: Document) -> bytes:
     taken: set[str] = set()
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="EEF2F6")
+    right = Alignment(horizontal="right")
     for table in doc.tables():
         ws = wb.create_sheet(_sheet_name(table.sheet, taken))
         ws.append([table.title])
@@ -52,16 +63,22 @@ def render_xlsx(doc: Document) -> bytes:
         for cell in ws[header_row]:
             cell.font, cell.fill = bold, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[header_row].height = 60
         for row in table.rows:
             ws.append([_value(t, n) for t, n in zip(row, table.numeric, strict=True)])
+            for cell, text, numeric in zip(ws[ws.max_row], row, table.numeric, strict=True):
+                if isinstance(cell.value, float):
+                    cell.number_format = _number_format(text)
+                if numeric:  # figures line up on the right, "5.3*" too
+                    cell.alignment = right
         for note in table.notes:
             ws.append([note])
         ws.freeze_panes = ws.cell(header_row + 1, 1)
-        for i, column in enumerate(table.columns, start=1):
-            width = max(len(str(column)), *(len(r[i - 1]) for r in table.rows)) if table.rows else 8
-            ws.column_dimensions[ws.cell(header_row, i).column_letter].width = min(
-                max(8, width * 1.8), 60
-            )
+        for i, numeric in enumerate(table.numeric):
+            longest = max((_display_width(r[i]) for r in table.rows), default=4)
+            limit = 14 if numeric else 40
+            letter = ws.cell(header_row, i + 1).column_letter
+            ws.column_dimensions[letter].width = min(max(12 if numeric else 8, longest + 2), limit)
     if not wb.sheetnames:
         wb.create_sheet(_("Tables"))
     out = io.BytesIO()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import collection_views, views
+from . import collection_views, report_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -64,5 +64,8 @@ urlpatterns = [
     ),
     path("collection/notifications/", collection_views.notifications, name="notifications"),
     path("collection/rounds/<int:year>/audit.csv", collection_views.round_audit, name="audit"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/build/", report_views.report_request_view, name="report-request"),
+    path("reports/<int:run_id>/download/", report_views.report_download, name="report-download"),
     path("healthz", views.healthz, name="healthz"),
 ]
