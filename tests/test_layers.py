@@ -15,6 +15,7 @@ ALLOWED = {
     "collection": GROUND,
     "analytics": GROUND | {"collection"},
     "reports": GROUND | {"analytics"},
+    "followup": GROUND | {"analytics"},
     "ledger": GROUND,
     "demo": GROUND | {"collection", "analytics"},
 }

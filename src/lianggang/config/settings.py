@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lianggang.collection",
     "lianggang.analytics",
     "lianggang.reports",
+    "lianggang.followup",
     "lianggang.web",
 ]
 
@@ -159,6 +160,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The org unit whose dashboard `/` shows (GB/T 2260 code); empty: the highest aggregated unit.
 LIANGGANG_HOME_ORGUNIT = os.environ.get("LIANGGANG_HOME_ORGUNIT", "")
+# Public mode: the overview, indicator, unit, department and query pages show approved figures to
+# visitors without a login (collection, reports and submissions still need one).
+LIANGGANG_PUBLIC = _env_bool("LIANGGANG_PUBLIC", False)
 
 # Collection: the largest upload accepted, and the thresholds of the outlier warnings.
 LIANGGANG_UPLOAD_MAX_BYTES = int(os.environ.get("LIANGGANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

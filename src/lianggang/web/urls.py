@@ -1,11 +1,25 @@
 from django.urls import path
 
-from . import collection_views, report_views, views
+from . import (
+    collection_views,
+    followup_views,
+    profile_views,
+    query_views,
+    report_views,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("units/<str:code>/", profile_views.unit_profile, name="unit"),
+    path("query/", query_views.query, name="query"),
+    path("followup/", followup_views.register, name="followup"),
+    path("followup/open/", followup_views.item_open, name="followup-open"),
+    path("followup/export.xlsx", followup_views.register_export, name="followup-export"),
+    path("followup/<int:item_id>/", followup_views.item_detail, name="followup-item"),
+    path("departments/<slug:code>/", profile_views.department_page, name="department"),
     path("collection/", collection_views.index, name="collection"),
     path("collection/rounds/open/", collection_views.round_open_view, name="round-open"),
     path("collection/rounds/<int:year>/", collection_views.round_detail, name="round"),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -34,11 +36,23 @@ def _orgunit(request: HttpRequest) -> OrgUnit:
     return unit
 
 
+def figures_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of approved figures: open to visitors in public mode, else behind the login."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LIANGGANG_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@login_required
+@figures_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     outlines = list(Outline.objects.order_by("-start_year", "-kind"))
     code = request.GET.get("outline", DEFAULT_OUTLINE)
@@ -75,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
-@login_required
+@figures_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = (
         Indicator.objects.select_related("target__area__outline", "numerator", "denominator")

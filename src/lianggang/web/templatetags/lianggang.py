@@ -95,3 +95,17 @@ def figure(value: float | None, element: Any) -> str:
     if getattr(element, "integer", True) and float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.10g}"
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A share (0.75) as a percentage with one decimal (75.0%); — when there is none."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+@register.filter
+def item_state(state: str) -> str:
+    """A follow-up item's state by its name (open → 待办)."""
+    from lianggang.followup.models import ItemState
+
+    return str(ItemState(state).label) if state in ItemState.values else state

@@ -1,0 +1,1 @@
+"""The follow-up register (督办): items for lagging targets, assigned to departments."""

@@ -1,0 +1,162 @@
+"""The follow-up register (督办) pages: lagging targets, items, their history, the export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianggang.analytics.selectors import latest_assessment_year
+from lianggang.collection.selectors import data_is_demo
+from lianggang.demo.services import DEMO_LABEL
+from lianggang.followup.models import FollowUp, ItemState
+from lianggang.followup.services import (
+    FollowUpError,
+    NotFound,
+    current_judgements,
+    followup_candidates,
+    followup_open,
+    followup_update,
+    followups_visible_to,
+    followups_xlsx,
+)
+from lianggang.framework.models import Indicator, Outline
+from lianggang.orgunits.models import Department, OrgUnit
+
+from .presentation import STATUS_STYLE
+from .views import DEFAULT_OUTLINE, _orgunit
+
+
+def _items(request: HttpRequest) -> list[FollowUp]:
+    qs = followups_visible_to(request.user).select_related("indicator", "orgunit", "department")
+    state = request.GET.get("state", "live")
+    if state == "live":
+        qs = qs.filter(state__in=[ItemState.OPEN, ItemState.IN_PROGRESS])
+    elif state in ItemState.values:
+        qs = qs.filter(state=state)
+    if request.GET.get("department"):
+        qs = qs.filter(department__code=request.GET["department"])
+    return list(qs)
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
+    outline = next(
+        (o for o in outlines if o.code == request.GET.get("outline", DEFAULT_OUTLINE)), None
+    )
+    if outline is None:
+        raise Http404(_("No such outline."))
+    home = _orgunit(request)
+    year = latest_assessment_year(outline)
+    items = _items(request)
+    today = timezone.localdate()
+    current = current_judgements(items)
+    context: dict[str, Any] = {
+        "outlines": outlines,
+        "outline": outline,
+        "orgunit": home,
+        "year": year,
+        "items": [
+            {
+                "item": i,
+                "now": current.get(i.pk),
+                "overdue": i.state in ("open", "in_progress") and i.due_on < today,
+            }
+            for i in items
+        ],
+        "candidates": followup_candidates(
+            user=request.user, outline=outline, orgunit=home, year=year
+        )
+        if year
+        else [],
+        "states": ItemState.choices,
+        "state": request.GET.get("state", "live"),
+        "departments": Department.objects.order_by("sort_order", "code"),
+        "department": request.GET.get("department", ""),
+        "default_due": today + dt.timedelta(days=180),
+        "status_style": STATUS_STYLE,
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "web/followup.html", context)
+
+
+@login_required
+@require_POST
+def item_open(request: HttpRequest) -> HttpResponse:
+    try:
+        indicator = Indicator.objects.get(code=request.POST.get("indicator", ""))
+        orgunit = OrgUnit.objects.get(code=request.POST.get("orgunit", ""))
+        department = Department.objects.get(code=request.POST.get("department", ""))
+        due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
+    except (Indicator.DoesNotExist, OrgUnit.DoesNotExist, Department.DoesNotExist, ValueError):
+        messages.error(request, _("Choose the department and a due date (YYYY-MM-DD)."))
+        return redirect("web:followup")
+    try:
+        item = followup_open(
+            actor=request.user,
+            indicator=indicator,
+            orgunit=orgunit,
+            department=department,
+            due_on=due_on,
+            actions=request.POST.get("actions", ""),
+        )
+    except FollowUpError as exc:
+        messages.error(request, str(exc))
+        return redirect("web:followup")
+    messages.success(request, _("Follow-up item opened."))
+    return redirect("web:followup-item", item_id=item.pk)
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = (
+        followups_visible_to(request.user)
+        .select_related("indicator", "orgunit", "department", "opened_by")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404(_("No such follow-up item."))
+    if request.method == "POST":
+        try:
+            followup_update(
+                actor=request.user,
+                item_id=item.pk,
+                note=request.POST.get("note", ""),
+                state=request.POST.get("state") or None,
+            )
+        except NotFound:
+            raise Http404(_("No such follow-up item.")) from None
+        except FollowUpError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("web:followup-item", item_id=item.pk)
+    context = {
+        "item": item,
+        "events": item.events.select_related("actor"),
+        "now": current_judgements([item]).get(item.pk),
+        "states": ItemState.choices,
+        "status_style": STATUS_STYLE,
+    }
+    return render(request, "web/followup_item.html", context)
+
+
+@login_required
+def register_export(request: HttpRequest) -> HttpResponse:
+    content = followups_xlsx(
+        _items(request), timezone.localdate(), DEMO_LABEL if data_is_demo() else ""
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%9D%A3%E5%8A%9E.xlsx"
+    return response

@@ -1,0 +1,133 @@
+"""A unit's profile (its scorecard, rank, strengths and gaps) and a department's page (the
+indicators it answers for, their status, and its submissions)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from lianggang.analytics.evaluation import MID, evaluation
+from lianggang.analytics.models import Assessment
+from lianggang.analytics.selectors import (
+    STATUS_ORDER,
+    latest_assessment_year,
+    outline_indicators,
+)
+from lianggang.collection.access import submissions_visible_to
+from lianggang.collection.models import Round
+from lianggang.framework.models import Outline
+from lianggang.orgunits.models import Department, OrgUnit
+from lianggang.orgunits.selectors import orgunit_ancestors
+
+from .presentation import STATUS_STYLE
+from .views import DEFAULT_OUTLINE, _orgunit, figures_page
+
+GAPS = ("REGRESSING", "OFF_TRACK")
+STRENGTHS = ("ACHIEVED", "ON_TRACK")
+
+
+def _outline_and_year(request: HttpRequest) -> tuple[list[Outline], Outline, int | None]:
+    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
+    code = request.GET.get("outline", DEFAULT_OUTLINE)
+    outline = next((o for o in outlines if o.code == code), None)
+    if outline is None:
+        raise Http404(_("No such outline."))
+    latest = latest_assessment_year(outline)
+    try:
+        year = int(request.GET.get("year") or latest or 0) or None
+    except ValueError:
+        raise Http404(_("No such year.")) from None
+    return outlines, outline, year
+
+
+@figures_page
+def unit_profile(request: HttpRequest, code: str) -> HttpResponse:
+    unit = OrgUnit.objects.filter(code=code, aggregated=True).select_related("parent").first()
+    if unit is None:
+        raise Http404(_("No such org unit."))
+    outlines, outline, year = _outline_and_year(request)
+    ev = evaluation(outline=outline, orgunit=unit, year=year, stage=MID) if year else None
+    rank = None
+    if ev is not None and unit.parent is not None and unit.parent.aggregated:
+        siblings = evaluation(outline=outline, orgunit=unit.parent, year=year, stage=MID)
+        rank = next((card for u, card in siblings.units if u.pk == unit.pk), None)
+    lines = ev.lines if ev else []
+    context: dict[str, Any] = {
+        "outlines": outlines,
+        "outline": outline,
+        "orgunit": unit,
+        "ancestors": orgunit_ancestors(unit),
+        "year": year,
+        "years": list(range(outline.start_year, (year or outline.start_year) + 1)),
+        "ev": ev,
+        "rank": rank,
+        "strengths": [line for line in lines if line.status in STRENGTHS],
+        "gaps": [line for line in lines if line.status in GAPS],
+        "status_style": STATUS_STYLE,
+    }
+    return render(request, "web/unit.html", context)
+
+
+@figures_page
+def department_page(request: HttpRequest, code: str) -> HttpResponse:
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise Http404(_("No such department."))
+    outlines, outline, year = _outline_and_year(request)
+    home = _orgunit(request)
+    children = list(home.children.filter(aggregated=True).order_by("sort_order", "code"))
+    indicators = list(
+        outline_indicators(outline).filter(departments=department).select_related("target__area")
+    )
+    judged: dict[int, Assessment] = {}
+    below: dict[int, Counter[str]] = defaultdict(Counter)
+    for a in Assessment.objects.filter(
+        indicator__in=indicators, orgunit__in=[home, *children], year=year or 0
+    ):
+        if a.orgunit_id == home.pk:
+            judged[a.indicator_id] = a
+        else:
+            below[a.indicator_id][a.status] += 1
+    order = list(STATUS_ORDER)
+    status_of = {i.pk: judged[i.pk].status if i.pk in judged else "NO_DATA" for i in indicators}
+    # The lagging first: regressing, then off track, then the rest.
+    indicators.sort(key=lambda i: order.index(status_of[i.pk]))
+    rows = [
+        {
+            "indicator": ind,
+            "assessment": judged.get(ind.pk),
+            "status": status_of[ind.pk],
+            "below": [(st, below[ind.pk].get(st, 0)) for st in STATUS_STYLE],
+        }
+        for ind in indicators
+    ]
+    statuses = Counter(status_of.values())
+    submissions: list[Any] = []
+    round_ = Round.objects.filter(is_demo=False).order_by("-year").first() or (
+        Round.objects.order_by("-year").first()
+    )
+    if request.user.is_authenticated and round_ is not None:
+        submissions = list(
+            submissions_visible_to(request.user)
+            .filter(round=round_, data_set__department=department)
+            .select_related("orgunit", "data_set")
+            .order_by("orgunit__level", "orgunit__sort_order", "data_set__code")
+        )
+    context: dict[str, Any] = {
+        "outlines": outlines,
+        "outline": outline,
+        "department": department,
+        "departments": Department.objects.order_by("sort_order", "code"),
+        "orgunit": home,
+        "year": year,
+        "rows": rows,
+        "counts": [(st, n) for st in STATUS_STYLE if (n := statuses[st])],
+        "round": round_,
+        "submissions": submissions,
+        "status_style": STATUS_STYLE,
+    }
+    return render(request, "web/department.html", context)
