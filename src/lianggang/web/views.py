@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -13,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianggang.analytics.models import Assessment, IndicatorValue
-from lianggang.analytics.selectors import dashboard_data, latest_assessment_year
+from lianggang.analytics.selectors import STATUS_ORDER, dashboard_data, latest_assessment_year
 from lianggang.framework.models import (
     DisaggregationOption,
     Indicator,
@@ -67,6 +69,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404(_("No such year.")) from None
     data = dashboard_data(outline=outline, orgunit=orgunit, year=year) if latest else None
+    status_filter = request.GET.get("status", "")
+    area_filter = request.GET.get("area", "")
+    rows = []
+    if data:
+        # The lagging first (regressing, off track, …), each group in the framework's order.
+        rows = sorted(data.rows, key=lambda r: STATUS_ORDER.index(r.status))
+        if status_filter:
+            rows = [r for r in rows if r.status == status_filter]
+        if area_filter:
+            rows = [r for r in rows if r.indicator.target.area.code == area_filter]
     context: dict[str, Any] = {
         "outlines": outlines,
         "outline": outline,
@@ -75,6 +87,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": years,
         "data": data,
+        "rows": rows,
+        "status_filter": status_filter,
+        "area_filter": next(
+            (a.area for a in (data.areas if data else []) if a.area.code == area_filter), None
+        ),
+        "demonstration": _demonstration(data) if data else None,
         "status_style": STATUS_STYLE,
         "sparklines": [
             {
@@ -83,10 +101,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "values": [v for _y, v in r.series],
                 "target": r.assessment.target_value if r.assessment else None,
             }
-            for r in (data.rows if data else [])
+            for r in rows
         ],
     }
     return render(request, "web/dashboard.html", context)
+
+
+JUDGED = ("ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING")
+
+
+def _demonstration(data: Any) -> list[dict[str, Any]] | None:
+    """Demonstration counties (示范县) against the rest: the share of their judged targets
+    achieved or on track. None when no unit below is a demonstration county."""
+    groups: dict[bool, list[Any]] = {True: [], False: []}
+    for line in data.grid:
+        groups[line.unit.is_demonstration].append(line)
+    if not groups[True] or not groups[False]:
+        return None
+    out = []
+    for flag in (True, False):
+        statuses = [a.status for line in groups[flag] for _i, a in line.cells if a is not None]
+        judged = [s for s in statuses if s in JUDGED]
+        good = sum(s in ("ACHIEVED", "ON_TRACK") for s in judged)
+        out.append(
+            {
+                "label": _("Demonstration counties") if flag else _("Other counties"),
+                "units": [line.unit for line in groups[flag]],
+                "judged": len(judged),
+                "counts": [(st, statuses.count(st)) for st in JUDGED],
+                "on_course": good / len(judged) if judged else None,
+            }
+        )
+    return out
 
 
 @figures_page
@@ -124,20 +170,37 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         a.orgunit_id: a
         for a in Assessment.objects.filter(indicator=indicator, orgunit__in=units).order_by("year")
     }
+    main = assessments.get(orgunit.pk)
+    main_values = by_unit.get(orgunit.pk, {})
+    axis_years = list(years)
+    projection: list[float | None] = []
+    if main and main.projected_value is not None and years and main.target_year > years[-1]:
+        axis_years += list(range(years[-1] + 1, main.target_year + 1))
+        last = main_values.get(years[-1])
+        # The dashed line runs from the latest value to the projection in the target year.
+        ends = {years[-1]: last.value if last else None, main.target_year: main.projected_value}
+        projection = [ends.get(y) for y in axis_years]
+    lows = [_nan(main_values[y].ci_low) if y in main_values else None for y in axis_years]
+    highs = [_nan(main_values[y].ci_high) if y in main_values else None for y in axis_years]
     chart = {
-        "years": years,
+        "years": axis_years,
         "unit": indicator.unit,
-        "target": assessments[orgunit.pk].target_value if orgunit.pk in assessments else None,
+        "target": main.target_value if main else None,
         "target_label": _("Target"),
+        "projection": projection,
+        "projection_label": _("Projection at the current trend"),
+        "band": {"low": lows, "high": highs} if any(v is not None for v in lows) else None,
+        "band_label": _("95% interval"),
         "series": [
             {
                 "name": u.name_en if translation.get_language() == "en" and u.name_en else u.name,
                 "main": u.pk == orgunit.pk,
-                "values": [value_of.get((u.pk, y)) for y in years],
+                "values": [value_of.get((u.pk, y)) for y in axis_years],
             }
             for u in units
         ],
     }
+    comparison = _comparison(indicator, orgunit, units, by_unit, latest_year)
     table = [
         {
             "unit": u,
@@ -158,6 +221,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "orgunit": orgunit,
         "formula": formula,
         "chart": chart,
+        "comparison": comparison,
         "table": table,
         "latest_year": latest_year,
         "disaggregated": disaggregated,
@@ -170,4 +234,151 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "status_style": STATUS_STYLE,
         "main_assessment": assessments.get(orgunit.pk),
     }
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _indicator_export(indicator, table, latest_year, fmt)
     return render(request, "web/indicator.html", context)
+
+
+FUNNEL_POINTS = 60
+
+
+def _comparison(
+    indicator: Indicator,
+    orgunit: OrgUnit,
+    units: list[OrgUnit],
+    by_unit: dict[int, dict[int, IndicatorValue]],
+    year: int | None,
+) -> dict[str, Any] | None:
+    """The units below in the latest year: a funnel plot for rates, bars for other figures.
+
+    The funnel's control limits are the exact 95 % intervals (Garwood for counts, Wilson for
+    proportions, as METHOD.md §2) of a unit with this unit's rate and each denominator; a unit
+    outside them differs from it by more than chance.
+    """
+    if year is None:
+        return None
+    points = [
+        (u, by_unit[u.pk][year])
+        for u in units[1:]
+        if year in by_unit.get(u.pk, {}) and by_unit[u.pk][year].value is not None
+    ]
+    if len(points) < 2:
+        return None
+    name = {u.pk: tr_name(u) for u, _v in points}
+    centre = by_unit.get(orgunit.pk, {}).get(year)
+    if indicator.kind == "value" or centre is None or centre.value is None:
+        return {
+            "kind": "bars",
+            "labels": [name[u.pk] for u, _v in points],
+            "values": [v.value for _u, v in points],
+            "unit": indicator.unit,
+        }
+    import numpy as np
+
+    from lianggang.analytics.engine.intervals import rate_interval
+
+    dens = [v.denominator for _u, v in points if v.denominator]
+    low_n, high_n = max(min(dens) * 0.5, 1.0), max(dens) * 1.5
+    grid = np.geomspace(low_n, high_n, FUNNEL_POINTS)
+    expected = centre.value / indicator.factor * grid
+    lower, upper = rate_interval(indicator.kind, expected, grid, indicator.factor)
+    return {
+        "kind": "funnel",
+        "unit": indicator.unit,
+        "centre": centre.value,
+        "n": [round(float(n), 1) for n in grid],
+        "lower": [round(float(x), 4) for x in lower],
+        "upper": [round(float(x), 4) for x in upper],
+        "points": [
+            {
+                "name": name[u.pk],
+                "n": v.denominator,
+                "value": v.value,
+                "outside": _outside(v, grid, lower, upper),
+            }
+            for u, v in points
+        ],
+        "labels": {
+            "centre": tr_name(orgunit),
+            "limits": _("95% control limits"),
+            "x": _("Denominator"),
+        },
+    }
+
+
+def _outside(v: IndicatorValue, grid: Any, lower: Any, upper: Any) -> bool:
+    """Whether a unit's rate lies outside the control limits at its denominator."""
+    import numpy as np
+
+    if not v.denominator or v.value is None:
+        return False
+    low = float(np.interp(v.denominator, grid, lower))
+    high = float(np.interp(v.denominator, grid, upper))
+    return not low <= v.value <= high
+
+
+def tr_name(unit: OrgUnit) -> str:
+    english = translation.get_language() == "en" and unit.name_en
+    return unit.name_en if english else unit.name
+
+
+def _nan(x: float | None) -> float | None:
+    return None if x is None or x != x else x
+
+
+def _indicator_export(
+    indicator: Indicator, table: list[dict[str, Any]], year: int | None, fmt: str
+) -> HttpResponse:
+    """The table of the indicator page, exactly as shown, as CSV or Excel."""
+    from lianggang.analytics.exports import write_csv, write_xlsx
+    from lianggang.collection.selectors import data_is_demo
+    from lianggang.demo.services import DEMO_LABEL
+
+    from .presentation import status_label
+    from .templatetags.lianggang import tr
+
+    columns = [
+        _("Org unit"),
+        _("Year"),
+        _("Value"),
+        _("Numerator"),
+        _("Denominator"),
+        _("95% interval, lower"),
+        _("95% interval, upper"),
+        _("Unstable (fewer than 20 events)"),
+        _("Source"),
+        _("Status"),
+    ]
+    rows = []
+    for row in table:
+        v, a = row["latest"], row["assessment"]
+        rows.append(
+            [
+                tr(row["unit"]),
+                year,
+                v.value if v else None,
+                v.numerator if v else None,
+                v.denominator if v else None,
+                v.ci_low if v else None,
+                v.ci_high if v else None,
+                (_("yes") if v.unstable else "") if v else "",
+                v.get_source_display() if v else "",
+                status_label(a.status) if a else "",
+            ]
+        )
+    note = DEMO_LABEL if data_is_demo() else ""
+    name = quote(f"{indicator.name}.{fmt}")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            write_xlsx(columns, rows, note),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        buffer = io.StringIO()
+        write_csv(columns, rows, buffer, note)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

@@ -43,6 +43,23 @@
     }
     var selected = {};
     data.series.forEach(function (s, i) { selected[s.name] = s.main || i < 4; });
+    if (data.projection && data.projection.length) {
+      series.push({ name: data.projection_label, type: "line", data: data.projection,
+        connectNulls: true, symbol: "none", lineStyle: { type: "dashed", width: 2, color: "#1d4ed8" } });
+      selected[data.projection_label] = true;
+    }
+    if (data.band) {
+      // The main unit's 95% interval as a shaded band: an invisible base and the width on it.
+      series.push({ name: data.band_label, type: "line", data: data.band.low, stack: "band",
+        symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } });
+      series.push({ name: data.band_label, type: "line", stack: "band", symbol: "none",
+        lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(29, 78, 216, 0.15)" },
+        data: data.band.high.map(function (h, i) {
+          var l = data.band.low[i];
+          return (h === null || l === null) ? null : h - l;
+        }) });
+      selected[data.band_label] = true;
+    }
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { type: "scroll", bottom: 0, selected: selected },
@@ -52,5 +69,40 @@
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  var cmp = readJson("comparison-data");
+  var cel = document.getElementById("comparison-chart");
+  if (cmp && cel) {
+    var c = echarts.init(cel);
+    var option;
+    if (cmp.kind === "funnel") {
+      var pair = function (ys) { return cmp.n.map(function (n, i) { return [n, ys[i]]; }); };
+      option = {
+        tooltip: { trigger: "item", formatter: function (p) {
+          return p.data.name ? p.data.name + ": " + p.data.value[1] + " (" + p.data.value[0] + ")" : ""; } },
+        grid: { left: 55, right: 20, top: 20, bottom: 45 },
+        xAxis: { type: "log", name: cmp.labels.x, nameLocation: "middle", nameGap: 28 },
+        yAxis: { type: "value", name: cmp.unit, scale: true },
+        series: [
+          { type: "line", data: pair(cmp.lower), symbol: "none", lineStyle: { type: "dashed", color: "#6b7280" }, name: cmp.labels.limits },
+          { type: "line", data: pair(cmp.upper), symbol: "none", lineStyle: { type: "dashed", color: "#6b7280" }, name: cmp.labels.limits },
+          { type: "line", data: [[cmp.n[0], cmp.centre], [cmp.n[cmp.n.length - 1], cmp.centre]], symbol: "none", lineStyle: { color: "#1d4ed8" }, name: cmp.labels.centre },
+          { type: "scatter", symbolSize: 9, data: cmp.points.map(function (p) {
+            return { name: p.name, value: [p.n, p.value], itemStyle: { color: p.outside ? "#b91c1c" : "#2563eb" } }; }),
+            label: { show: true, position: "right", fontSize: 10, formatter: function (p) { return p.data.name; } } }
+        ]
+      };
+    } else {
+      option = {
+        tooltip: { trigger: "axis" },
+        grid: { left: 55, right: 20, top: 20, bottom: 70 },
+        xAxis: { type: "category", data: cmp.labels, axisLabel: { rotate: 60 } },
+        yAxis: { type: "value", name: cmp.unit },
+        series: [{ type: "bar", data: cmp.values, itemStyle: { color: "#2563eb" } }]
+      };
+    }
+    c.setOption(option);
+    window.addEventListener("resize", function () { c.resize(); });
   }
 })();

@@ -1,0 +1,113 @@
+"""The overview: the lagging first, the list behind each count, demonstration counties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lianggang.orgunits.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+URL = "/?outline=children-2021&year=2025"
+ORDER = [
+    "REGRESSING",
+    "OFF_TRACK",
+    "ON_TRACK",
+    "ACHIEVED",
+    "INSUFFICIENT_DATA",
+    "NO_DATA",
+    "NO_TARGET",
+]
+
+
+def test_the_lagging_come_first(admin_client: Any) -> None:
+    rows = admin_client.get(URL).context["rows"]
+    ranks = [ORDER.index(r.status) for r in rows]
+    assert ranks == sorted(ranks)
+    assert rows[0].status in ("REGRESSING", "OFF_TRACK")
+
+
+def test_each_count_opens_the_list_behind_it(admin_client: Any) -> None:
+    page = admin_client.get(URL)
+    data = page.context["data"]
+    area = next(a for a in data.areas if a.counts["OFF_TRACK"])
+    link = f"status=OFF_TRACK&amp;area={area.area.code}#h-indicators"
+    assert link in page.content.decode()
+    listed = admin_client.get(f"{URL}&status=OFF_TRACK&area={area.area.code}").context["rows"]
+    assert len(listed) == area.counts["OFF_TRACK"]
+    assert {r.status for r in listed} == {"OFF_TRACK"}
+    everywhere = admin_client.get(f"{URL}&status=OFF_TRACK").context["rows"]
+    assert len(everywhere) == data.totals["OFF_TRACK"]
+
+
+def test_demonstration_counties_are_compared_with_the_rest(admin_client: Any) -> None:
+    assert admin_client.get(URL).context["demonstration"] is None  # none flagged
+    OrgUnit.objects.filter(code__in=["513301", "513322"]).update(is_demonstration=True)
+    page = admin_client.get(URL)
+    demo, rest = page.context["demonstration"]
+    assert [u.code for u in demo["units"]] == ["513301", "513322"]
+    assert len(rest["units"]) == 16
+    grid = {line.unit.code: line for line in page.context["data"].grid}
+    statuses = [
+        a.status for code in ("513301", "513322") for _i, a in grid[code].cells if a is not None
+    ]
+    judged = [s for s in statuses if s in ORDER[:4]]
+    good = sum(s in ("ACHIEVED", "ON_TRACK") for s in judged)
+    assert demo["on_course"] == pytest.approx(good / len(judged))
+    assert "示范县" in page.content.decode()
+
+
+def test_indicator_downloads_are_the_table_shown(admin_client: Any) -> None:
+    import csv
+    import io
+
+    page = admin_client.get("/indicators/c21-imr/?orgunit=513300")
+    table = page.context["table"]
+    response = admin_client.get("/indicators/c21-imr/?orgunit=513300&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [row["unit"].name for row in table]
+    first = table[0]["latest"]
+    assert float(rows[1][2]) == pytest.approx(first.value)
+    assert rows[1][-1] == "演示数据，非官方统计"
+    xlsx = admin_client.get("/indicators/c21-imr/?orgunit=513300&format=xlsx")
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_indicator_chart_has_projection_and_interval(admin_client: Any) -> None:
+    chart = admin_client.get("/indicators/c21-imr/?orgunit=513300").context["chart"]
+    a = admin_client.get("/indicators/c21-imr/?orgunit=513300").context["main_assessment"]
+    assert chart["years"][-1] == a.target_year
+    assert chart["projection"][-1] == pytest.approx(a.projected_value)
+    assert chart["band"] is not None
+    assert len(chart["band"]["low"]) == len(chart["years"])
+
+
+def test_rates_are_compared_in_a_funnel_plot(admin_client: Any) -> None:
+    from lianggang.analytics.engine.intervals import rate_interval
+    from lianggang.analytics.models import IndicatorValue
+
+    page = admin_client.get("/indicators/c21-imr/?orgunit=513300")
+    cmp = page.context["comparison"]
+    assert cmp["kind"] == "funnel"
+    pref = IndicatorValue.objects.get(
+        indicator__code="c21-imr", orgunit__code="513300", year=2025, disaggregation="total"
+    )
+    assert cmp["centre"] == pytest.approx(pref.value)
+    assert len(cmp["points"]) == 18
+    # The limits are the exact interval of a unit with the prefecture's rate: at 1 000 births
+    # and 7.4‰, the Garwood interval of 7.4 expected deaths.
+    n = cmp["n"][10]
+    lo, hi = rate_interval("count", [pref.value / 1000 * n], [n], 1000.0)
+    assert cmp["lower"][10] == pytest.approx(float(lo[0]), rel=1e-3)
+    assert cmp["upper"][10] == pytest.approx(float(hi[0]), rel=1e-3)
+    for p in cmp["points"]:
+        assert p["outside"] in (True, False)
+    assert 'id="comparison-chart"' in page.content.decode()
+
+
+def test_other_figures_are_compared_in_bars(admin_client: Any) -> None:
+    cmp = admin_client.get("/indicators/c21-preschool/?orgunit=513300").context["comparison"]
+    assert cmp["kind"] == "bars"
+    assert len(cmp["values"]) == 18
