@@ -1,0 +1,159 @@
+"""Every figures page walked in the browser by a leader, a department clerk and an anonymous
+visitor (public mode): each renders its heading, charts and tables, every image and control is
+labelled; the language switches; an export is downloaded and read; screenshots are saved in
+var/screenshots/ to be looked at."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lianggang.accounts.models import Membership, Role
+from lianggang.analytics.store import analytics_rebuild
+from lianggang.collection.services import validation_rules_load
+from lianggang.demo.services import demo_load
+from lianggang.framework.services import framework_load
+from lianggang.orgunits.models import Department, OrgUnit
+from lianggang.orgunits.services import orgunits_load
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+PAGES = [
+    ("overview", "/?outline=children-2021", "#h-summary"),
+    ("indicator", "/indicators/c21-imr/?orgunit=513300", "#h-compare"),
+    ("unit", "/units/513301/?outline=children-2021", "#h-card"),
+    ("department", "/departments/health/?outline=children-2021", "#h-indicators"),
+    (
+        "query",
+        "/query/?i=c21-imr&i=c21-preschool&u=513300&u=513301&from=2021&to=2025",
+        "#h-result",
+    ),
+]
+# Only for signed-in users.
+INTERNAL = [
+    ("followup", "/followup/?outline=children-2021", "#h-items"),
+    ("reports", "/reports/", "#new-report"),
+]
+
+# Images need an alternative text and every form control a label.
+UNLABELLED = """() => {
+  const bad = [];
+  document.querySelectorAll('img:not([alt])').forEach(e => bad.push(e.outerHTML.slice(0, 80)));
+  document.querySelectorAll('input:not([type=hidden]), select, textarea').forEach(e => {
+    const labelled = e.labels && e.labels.length || e.getAttribute('aria-label') ||
+      e.getAttribute('aria-labelledby') || e.closest('label');
+    if (!labelled) bad.push(e.outerHTML.slice(0, 80));
+  });
+  return bad;
+}"""
+
+
+@pytest.fixture
+def site(live_server: Any) -> str:
+    orgunits_load()
+    framework_load()
+    demo_load()
+    validation_rules_load()
+    analytics_rebuild()
+    users = get_user_model().objects
+    leader = users.create_user("leader", password=PASSWORD)
+    Membership.objects.create(
+        user=leader, role=Role.VIEWER, orgunit=OrgUnit.objects.get(code="513300")
+    )
+    clerk = users.create_user("clerk", password=PASSWORD)
+    m = Membership.objects.create(
+        user=clerk, role=Role.CLERK, orgunit=OrgUnit.objects.get(code="513301")
+    )
+    m.departments.set(Department.objects.filter(code="health"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return str(live_server.url)
+
+
+def _page(browser: Any, base: str, username: str | None) -> Any:
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    if username:
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+    return page
+
+
+def _walk(page: Any, base: str, who: str, pages: list[tuple[str, str, str]]) -> None:
+    for name, url, landmark in pages:
+        response = page.goto(base + url)
+        assert response is not None, (who, url)
+        assert response.ok, (who, url)
+        page.wait_for_selector(landmark)
+        assert page.locator("h1").first.inner_text().strip(), (who, url)
+        assert "演示数据，非官方统计" in page.content()
+        assert page.evaluate(UNLABELLED) == [], (who, url)
+        page.screenshot(path=str(SHOTS / f"{who}-{name}.png"), full_page=False)
+
+
+def test_a_leader_walks_every_page(browser: Any, site: str) -> None:
+    page = _page(browser, site, "leader")
+    _walk(page, site, "leader", PAGES + INTERNAL)
+    # The charts are drawn (ECharts renders into the containers).
+    page.goto(site + "/indicators/c21-imr/?orgunit=513300")
+    page.wait_for_selector("#indicator-chart canvas, #indicator-chart svg")
+    page.wait_for_selector("#comparison-chart canvas, #comparison-chart svg")
+    # The overview opens the list behind a count.
+    page.goto(site + "/?outline=children-2021")
+    link = page.locator("table.summary tfoot a").first
+    link.click()
+    page.wait_for_selector(".filter-note")
+    assert "显示全部" in page.locator(".filter-note").inner_text()
+
+
+def test_a_clerk_walks_the_pages_and_downloads_a_query(browser: Any, site: str) -> None:
+    page = _page(browser, site, "clerk")
+    _walk(page, site, "clerk", PAGES + INTERNAL)
+    page.goto(site + PAGES[4][1])
+    shown = page.locator("table.pivot tbody tr").all_inner_texts()
+    with page.expect_download() as download:
+        page.click("text=下载 CSV")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert len(rows) == len(shown) + 1
+    assert rows[1][0] == "婴儿死亡率"
+    assert rows[1][-1] == "演示数据，非官方统计"
+    # The clerk's department page shows the clerk's own county's returns only.
+    page.goto(site + "/departments/health/")
+    units = set(page.locator("#h-subs ~ .table-wrap tbody td:first-child").all_inner_texts())
+    assert units == {"康定市"}
+
+
+def test_a_visitor_walks_the_public_pages_and_switches_language(
+    browser: Any, site: str, settings: Any
+) -> None:
+    settings.LIANGGANG_PUBLIC = True
+    page = _page(browser, site, None)
+    _walk(page, site, "visitor", PAGES)
+    for _name, url, _landmark in INTERNAL:
+        page.goto(site + url)
+        assert "/accounts/login/" in page.url
+    page.goto(site + "/query/")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
+    assert page.locator("h1").inner_text() == "Query"
+    page.goto(site + "/units/513301/?outline=children-2021")
+    assert "Kangding" in page.locator("h1").inner_text()
+    page.screenshot(path=str(SHOTS / "visitor-unit-en.png"))
+    # On a phone no page scrolls sideways: wide tables scroll inside their own box.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    for name, url, _landmark in PAGES:
+        phone.goto(site + url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+        phone.screenshot(path=str(SHOTS / f"visitor-{name}-phone.png"))
