@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 
+def display_width(text: str) -> float:
+    """Characters as wide as they print: a Chinese character takes two (table column widths)."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
 @dataclass
 class Heading:
     text: str

@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from .charts import draw_all
-from .document import BarsChart, Document, Heading, Paragraph, SeriesChart, Table
+from .document import BarsChart, Document, Heading, Paragraph, SeriesChart, Table, display_width
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -156,17 +156,12 @@ def _cell(p: DocxParagraph, text: str, *, bold: bool, right: bool, size: float) 
 TEXT_WIDTH_CM = 15.6
 
 
-def _display_width(text: str) -> float:
-    """Characters as wide as they print: a Chinese character takes two."""
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
-
-
 def _widths(table: Table) -> list[Cm]:
     """Column widths by content: figures as wide as their longest value, text up to a limit."""
     weights = []
     for i, numeric in enumerate(table.numeric):
         longest = max(
-            [_display_width(table.columns[i]) / 2, *(_display_width(r[i]) for r in table.rows)]
+            [display_width(table.columns[i]) / 2, *(display_width(r[i]) for r in table.rows)]
         )
         weights.append(max(4.0, min(longest, 10.0 if numeric else 24.0)))
     total = sum(weights)

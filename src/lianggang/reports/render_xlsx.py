@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .document import Document
+from .document import Document, display_width
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -36,10 +36,6 @@ def _number_format(text: str) -> str:
     """The format that shows a number as the report writes it: "0.60" keeps its two decimals."""
     decimals = len(text.split(".")[1]) if "." in text else 0
     return "0." + "0" * decimals if decimals else "0"
-
-
-def _display_width(text: str) -> float:
-    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def render_xlsx(doc: Document) -> bytes:
@@ -75,7 +71,7 @@ def render_xlsx(doc: Document) -> bytes:
             ws.append([note])
         ws.freeze_panes = ws.cell(header_row + 1, 1)
         for i, numeric in enumerate(table.numeric):
-            longest = max((_display_width(r[i]) for r in table.rows), default=4)
+            longest = max((display_width(r[i]) for r in table.rows), default=4)
             limit = 14 if numeric else 40
             letter = ws.cell(header_row, i + 1).column_letter
             ws.column_dimensions[letter].width = min(max(12 if numeric else 8, longest + 2), limit)
