@@ -517,7 +517,7 @@ def _cmd_serve(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from lianggang.config.wsgi import application
 
     if not ns.no_worker:
-        threading.Thread(target=_worker(f"serve-{os.getpid()}").run, daemon=True).start()
+        threading.Thread(target=task_worker(f"serve-{os.getpid()}").run, daemon=True).start()
     out.write(
         _("Serving on http://%(host)s:%(port)d/ (Ctrl-C stops)\n")
         % {"host": ns.host, "port": ns.port}
@@ -527,14 +527,15 @@ def _cmd_serve(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 0
 
 
-def _worker(worker_id: str) -> Any:
-    """A django-tasks database worker polling every second for queued background work."""
+def task_worker(worker_id: str, *, batch: bool = False) -> Any:
+    """A django-tasks database worker polling every second for queued background work;
+    ``batch``: stop when nothing is left (tests, one-off runs)."""
     from django_tasks_db.management.commands.db_worker import Worker
 
     return Worker(
         queue_names=["default"],
-        interval=1.0,
-        batch=False,
+        interval=0.0 if batch else 1.0,
+        batch=batch,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
@@ -548,7 +549,7 @@ def _cmd_worker(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     out.write(_("Running background work (Ctrl-C stops).\n"))
     out.flush()
-    worker = _worker(f"worker-{os.getpid()}")
+    worker = task_worker(f"worker-{os.getpid()}")
     worker.configure_signals()
     worker.run()
     return 0

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from lianggang.accounts.models import Role
+from lianggang.cli import task_worker
 from lianggang.framework.models import Outline
 from lianggang.orgunits.models import OrgUnit
 from lianggang.reports import services
@@ -46,18 +49,7 @@ def _worker_keeps_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _worker() -> Any:
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    return Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
+    return task_worker("test", batch=True)
 
 
 def test_a_request_is_queued_then_built_by_the_worker(
@@ -131,7 +123,12 @@ def test_the_page_builds_lists_and_serves_reports(
     assert '<progress max="100" value="0"' in listing
     assert 'hx-trigger="every 2s"' in listing
     _worker().run()
-    listing = web.get("/reports/", HTTP_HX_REQUEST="true").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        listing = web.get("/reports/", HTTP_HX_REQUEST="true").content.decode()
+    # A listing never loads the files themselves.
+    run_queries = [q["sql"] for q in queries.captured_queries if "reports_reportrun" in q["sql"]]
+    assert run_queries
+    assert not any('"content"' in sql for sql in run_queries)
     assert "hx-trigger" not in listing
     assert f"/reports/{run.pk}/download/" in listing
     download = web.get(f"/reports/{run.pk}/download/")

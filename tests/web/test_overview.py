@@ -102,8 +102,16 @@ def test_rates_are_compared_in_a_funnel_plot(admin_client: Any) -> None:
     lo, hi = rate_interval("count", [pref.value / 1000 * n], [n], 1000.0)
     assert cmp["lower"][10] == pytest.approx(float(lo[0]), rel=1e-3)
     assert cmp["upper"][10] == pytest.approx(float(hi[0]), rel=1e-3)
+    # A county is marked outside exactly when its rate leaves the limits at its births.
+    import numpy as np
+
+    outside = 0
     for p in cmp["points"]:
-        assert p["outside"] in (True, False)
+        low = float(np.interp(p["n"], cmp["n"], cmp["lower"]))
+        high = float(np.interp(p["n"], cmp["n"], cmp["upper"]))
+        assert p["outside"] == (not low - 1e-3 <= p["value"] <= high + 1e-3), p
+        outside += p["outside"]
+    assert 0 < outside < 18  # the demo has counties on both sides
     assert 'id="comparison-chart"' in page.content.decode()
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 import pyarrow as pa
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianggang.framework.models import Area, Indicator, Outline
+from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import Department, OrgUnit
 
-from .engine.scorecard import gaps, scorecards
+from .engine.scorecard import evaluate
 from .exports import write_csv
 from .models import Assessment, Status
 from .selectors import outline_indicators
@@ -153,15 +153,13 @@ def evaluation(
             }
         ),
     )
-    cards = {
-        (r["orgunit"], r["by"], r["key"]): Card.from_row(r)
-        for r in scorecards(*tables, stage=stage).to_pylist()
-    }
+    card_table, gap_table = evaluate(*tables, stage=stage)
+    cards = {(r["orgunit"], r["by"], r["key"]): Card.from_row(r) for r in card_table.to_pylist()}
     areas = {i.target.area_id: i.target.area for i in indicators}
     departments = {d.pk: d for d in Department.objects.filter(pk__in={r[1] for r in responsible})}
     by_indicator = {i.pk: i for i in indicators}
     gap_lines: dict[int, list[Line]] = {}
-    for g in gaps(*tables, stage=stage).to_pylist():
+    for g in gap_table.to_pylist():
         if g["orgunit"] == orgunit.pk:
             gap_lines.setdefault(g["department"], []).append(
                 Line(by_indicator[g["indicator"]], judged.get((g["indicator"], orgunit.pk)))
@@ -190,10 +188,13 @@ def evaluation(
 # Output for the command line (the reports render the same Evaluation in their own way).
 
 
-def _name(obj: Any) -> str:
-    english = (translation.get_language() or "").startswith("en")
-    english_name = getattr(obj, "name_en", "") if english else ""
-    return str(english_name or obj.name)
+def gap_list(lines: list[Line], separator: str) -> str:
+    """Unmet targets as the text and reports list them: "指标（进展偏慢）、指标（出现倒退）"."""
+    return separator.join(
+        _("%(indicator)s (%(status)s)")
+        % {"indicator": local_name(line.indicator), "status": Status(line.status).label}
+        for line in lines
+    )
 
 
 def percent(rate: float | None) -> str:
@@ -223,7 +224,7 @@ def headline(card: Card, stage: str) -> str:
 def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
     """The evaluation as plain text: the headline, areas, departments' gaps, ranked units."""
     title = _("Mid-term evaluation") if ev.stage == MID else _("Final evaluation")
-    out.write(f"{_name(ev.outline)} · {title} · {_name(ev.orgunit)}\n")
+    out.write(f"{local_name(ev.outline)} · {title} · {local_name(ev.orgunit)}\n")
     out.write(
         (_("Judgements as of %(year)d.") % {"year": ev.as_of}) if ev.as_of else _("No judgements.")
     )
@@ -244,7 +245,7 @@ def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
             "n": card.monitorable,
         }
         line = _("%(area)s: %(counts)s; %(label)s %(rate)s") % {
-            "area": _name(area),
+            "area": local_name(area),
             "counts": counts,
             "label": rate_label,
             "rate": percent(card.rate),
@@ -254,14 +255,11 @@ def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
     if not ev.gaps:
         out.write("  " + _("none") + "\n")
     for department, lines in ev.gaps:
-        items = _("; ").join(
-            _("%(indicator)s (%(status)s)")
-            % {"indicator": _name(line.indicator), "status": Status(line.status).label}
-            for line in lines
-        )
+        items = gap_list(lines, _("; "))
         out.write(
             "  "
-            + _("%(department)s: %(items)s") % {"department": _name(department), "items": items}
+            + _("%(department)s: %(items)s")
+            % {"department": local_name(department), "items": items}
             + "\n"
         )
     if ev.units:
@@ -269,7 +267,9 @@ def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:
         for unit, card in ev.units:
             rank = "—" if card.rank is None else str(card.rank)
             share = _("achieved %(a)d of %(n)d") % {"a": card.achieved, "n": card.monitorable}
-            out.write(f"  {rank:>3}  {_name(unit)}  {rate_label} {percent(card.rate)} ({share})\n")
+            out.write(
+                f"  {rank:>3}  {local_name(unit)}  {rate_label} {percent(card.rate)} ({share})\n"
+            )
 
 
 CSV_COLUMNS = (
@@ -290,9 +290,9 @@ def evaluation_csv(ev: Evaluation, out: IO[str], note: str = "") -> None:
 
     def add(unit: OrgUnit, by: str, key: Any, card: Card) -> None:
         code = "" if key is None else getattr(key, "code", "")
-        name = "" if key is None else _name(key)
+        name = "" if key is None else local_name(key)
         values = [getattr(card, f) for f in Card.__dataclass_fields__]
-        rows.append([unit.code, _name(unit), by, code, name, *values, ev.stage, ev.as_of])
+        rows.append([unit.code, local_name(unit), by, code, name, *values, ev.stage, ev.as_of])
 
     add(ev.orgunit, "overall", None, ev.overall)
     for area, card in ev.areas:

@@ -23,6 +23,7 @@ from lianggang.analytics.models import SUBSTATUS_LABELS, Assessment, IndicatorVa
 from lianggang.analytics.selectors import outline_indicators, values_not_yet_approved
 from lianggang.analytics.store import DEEPEST_JUDGED_LEVEL
 from lianggang.framework.models import DisaggregationOption, Indicator, Outline
+from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
 
 from .document import BarsChart, Block, Document, Heading, Paragraph, SeriesChart, Table
@@ -57,13 +58,21 @@ def _chinese() -> bool:
     return (translation.get_language() or "zh-hans").startswith("zh")
 
 
-def name(obj: object) -> str:
-    english = "" if _chinese() else getattr(obj, "name_en", "")
-    return str(english or getattr(obj, "name"))  # noqa: B009 (any named object)
+def issuing_line(orgunit: OrgUnit) -> str:
+    """The offices a report of ``orgunit`` is issued by (妇儿工委办公室 and 统计局)."""
+    return _(
+        "Office of the %(unit)s Working Committee on Women and Children · "
+        "%(unit)s Statistics Bureau"
+    ) % {"unit": local_name(orgunit)}
+
+
+def sentences(*parts: str | None) -> str:
+    """Sentences run together as the language writes them: no space after 。, one after a stop."""
+    return ("" if _chinese() else " ").join(p for p in parts if p)
 
 
 def figure(indicator: Indicator) -> Figure:
-    return Figure(name(indicator), indicator.unit, indicator.decimals, indicator.direction)
+    return Figure(local_name(indicator), indicator.unit, indicator.decimals, indicator.direction)
 
 
 @dataclass
@@ -100,7 +109,9 @@ def build_annual(*, outline: Outline, orgunit: OrgUnit, year: int, demo_note: st
     areas = sorted({f.indicator.target.area for f in facts}, key=lambda a: a.number)
     tables = 0
     for i, area in enumerate(areas, start=1):
-        blocks.append(Heading(_("%(n)s. %(area)s") % {"n": numeral(i), "area": name(area)}, 1))
+        blocks.append(
+            Heading(_("%(n)s. %(area)s") % {"n": numeral(i), "area": local_name(area)}, 1)
+        )
         with_data = [f for f in by_area[area.pk] if f.current is not None]
         by_target: dict[int, list[_Facts]] = defaultdict(list)
         for f in with_data:
@@ -120,7 +131,7 @@ def build_annual(*, outline: Outline, orgunit: OrgUnit, year: int, demo_note: st
             blocks.extend(_charts(head, below, children))
         missing = [f for f in by_area[area.pk] if f.current is None]
         if missing:
-            names = _("、").join(name(f.indicator) for f in missing)
+            names = _("、").join(local_name(f.indicator) for f in missing)
             blocks.append(
                 Paragraph(
                     _("No %(year)d data yet for: %(names)s.") % {"year": year, "names": names},
@@ -138,16 +149,12 @@ def build_annual(*, outline: Outline, orgunit: OrgUnit, year: int, demo_note: st
     blocks.extend(_quality(facts, orgunit, year, demo_note))
     title = _("%(year)d %(unit)s statistical monitoring report on the “%(outline)s”") % {
         "year": year,
-        "unit": name(orgunit),
-        "outline": name(outline),
+        "unit": local_name(orgunit),
+        "outline": local_name(outline),
     }
-    issuer = _(
-        "Office of the %(unit)s Working Committee on Women and Children · "
-        "%(unit)s Statistics Bureau"
-    ) % {"unit": name(orgunit)}
     return Document(
         title=title,
-        issuer=issuer,
+        issuer=issuing_line(orgunit),
         blocks=blocks,
         demo_note=demo_note,
         language=translation.get_language() or "zh-hans",
@@ -181,7 +188,7 @@ def _facts(indicators: list[Indicator], orgunit: OrgUnit, year: int) -> list[_Fa
     out = []
     for ind in indicators:
         splits = [
-            (name(o), values[ind.pk, year, o.code])
+            (local_name(o), values[ind.pk, year, o.code])
             for o in options
             if (ind.pk, year, o.code) in values and o.code != "total"
         ]
@@ -216,12 +223,12 @@ def _lead(outline: Outline, orgunit: OrgUnit, year: int, short: str) -> str:
     clauses = []
     for area, card in sorted(ev.areas, key=lambda ac: ac[0].number):
         if card.monitorable == 0:
-            clauses.append(_("%(area)s: no target could be monitored") % {"area": name(area)})
+            clauses.append(_("%(area)s: no target could be monitored") % {"area": local_name(area)})
         else:
             clauses.append(
                 _("%(area)s: of %(n)d targets monitored, %(a)d achieved and %(o)d on track")
                 % {
-                    "area": name(area),
+                    "area": local_name(area),
                     "n": card.monitorable,
                     "a": card.achieved,
                     "o": card.on_track,
@@ -230,8 +237,8 @@ def _lead(outline: Outline, orgunit: OrgUnit, year: int, short: str) -> str:
     opening = _(
         "On the monitoring indicator system of the %(outline)s and the data of the member "
         "departments, the progress of its %(n)d areas in %(year)d at %(unit)s was analysed."
-    ) % {"outline": short, "n": len(ev.areas), "year": year, "unit": name(orgunit)}
-    return opening + ("" if _chinese() else " ") + _("; ").join(clauses) + _(".")
+    ) % {"outline": short, "n": len(ev.areas), "year": year, "unit": local_name(orgunit)}
+    return sentences(opening, _("; ").join(clauses) + _("."))
 
 
 def _indicator_text(f: _Facts, year: int, short: str) -> str:
@@ -249,7 +256,7 @@ def _indicator_text(f: _Facts, year: int, short: str) -> str:
         numeric=f.indicator.has_numeric_target,
         trend=a.substatus if a else "",
     )
-    return f"{text}{target}" if target and _chinese() else (f"{text} {target}" if target else text)
+    return sentences(text, target)
 
 
 def _charts(
@@ -262,7 +269,7 @@ def _charts(
     if len(f.series) >= 2:
         charts.append(
             SeriesChart(
-                title=name(ind),
+                title=local_name(ind),
                 unit=ind.unit,
                 years=[y for y, _v in f.series],
                 values=[v for _y, v in f.series],
@@ -280,7 +287,7 @@ def _charts(
             BarsChart(
                 title=_("%(name)s by unit") % {"name": fig.name},
                 unit=ind.unit,
-                labels=[name(c) for c in shown],
+                labels=[local_name(c) for c in shown],
                 values=[figures[c.pk].value for c in shown],  # type: ignore[misc]
                 lows=[figures[c.pk].ci_low for c in shown],
                 highs=[figures[c.pk].ci_high for c in shown],
@@ -311,18 +318,20 @@ def _unit_tables(
     for start in range(0, len(shown), COLUMNS_PER_UNIT_TABLE):
         part = shown[start : start + COLUMNS_PER_UNIT_TABLE]
         rows = [
-            [name(c), *(_cell(below[i.pk].get(c.pk), i.decimals) for i in part)] for c in children
+            [local_name(c), *(_cell(below[i.pk].get(c.pk), i.decimals) for i in part)]
+            for c in children
         ]
         tables.append(
             Table(
-                title=_("%(area)s in each unit, %(year)d") % {"area": name(area), "year": year},
+                title=_("%(area)s in each unit, %(year)d")
+                % {"area": local_name(area), "year": year},
                 columns=[
                     _("Unit"),
-                    *(f"{name(i)}（{i.unit}）" if i.unit else name(i) for i in part),
+                    *(f"{local_name(i)}（{i.unit}）" if i.unit else local_name(i) for i in part),
                 ],
                 rows=rows,
                 numeric=[False, *([True] * len(part))],
-                sheet=f"{name(area)[:24]} {start // COLUMNS_PER_UNIT_TABLE + 1}",
+                sheet=f"{local_name(area)[:24]} {start // COLUMNS_PER_UNIT_TABLE + 1}",
                 notes=[_("* Fewer than 20 events: an unstable rate, to be read with caution.")],
                 key=f"units-{getattr(area, 'code', '')}-{start // COLUMNS_PER_UNIT_TABLE + 1}",
             )
@@ -367,8 +376,8 @@ def _annex(facts: list[_Facts], year: int) -> Table:
             year_met = _("not within 50 years")
         rows.append(
             [
-                name(ind.target.area),
-                name(ind),
+                local_name(ind.target.area),
+                local_name(ind),
                 ind.unit,
                 "—" if f.current is None else number(f.current, ind.decimals),
                 moved or "",
@@ -403,7 +412,7 @@ def _annex(facts: list[_Facts], year: int) -> Table:
 def _quality(facts: list[_Facts], orgunit: OrgUnit, year: int, demo_note: str) -> list[Block]:
     out: list[Block] = []
     unstable = [
-        name(f.indicator)
+        local_name(f.indicator)
         for f in facts
         if f.assessment is not None and f.assessment.pooled_years > 1
     ]
@@ -426,7 +435,7 @@ def _quality(facts: list[_Facts], orgunit: OrgUnit, year: int, demo_note: str) -
     ).select_related("indicator")
     incomplete = [
         _("%(name)s (%(n)d of %(m)d units)")
-        % {"name": name(v.indicator), "n": v.n_reporting or 0, "m": v.n_children}
+        % {"name": local_name(v.indicator), "n": v.n_reporting or 0, "m": v.n_children}
         for v in partial
         if v.n_reporting is not None and v.n_reporting < v.n_children
     ]

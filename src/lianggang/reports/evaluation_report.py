@@ -8,6 +8,7 @@ annex of every indicator; a note on data quality.
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianggang.analytics.evaluation import (
@@ -16,14 +17,16 @@ from lianggang.analytics.evaluation import (
     Evaluation,
     Line,
     evaluation,
+    gap_list,
     headline,
     percent,
 )
 from lianggang.analytics.models import SUBSTATUS_LABELS, Status
 from lianggang.framework.models import Outline
+from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
 
-from .annual import _chinese, name, numeral
+from .annual import issuing_line, numeral
 from .document import Block, Document, Heading, Paragraph, Table
 from .phrasing import number
 
@@ -59,8 +62,8 @@ def _indicator_rows(lines: list[Line]) -> list[list[str]]:
         target = ind.target_text or "—"
         rows.append(
             [
-                name(ind.target.area),
-                name(ind),
+                local_name(ind.target.area),
+                local_name(ind),
                 ind.unit,
                 _value(a.baseline_value if a else None, ind.decimals),
                 _value(a.latest_value if a else None, ind.decimals),
@@ -142,7 +145,7 @@ def build_evaluation(
             )
             % {
                 "outline": _("Outline"),
-                "unit": name(orgunit),
+                "unit": local_name(orgunit),
                 "year": ev.as_of or ev.year,
                 "headline": headline(ev.overall, ev.stage),
             },
@@ -162,7 +165,7 @@ def build_evaluation(
             title=_("Scorecard by area"),
             columns=_card_columns(_("Area")),
             rows=[
-                *(_card_row(name(area), card) for area, card in ev.areas),
+                *(_card_row(local_name(area), card) for area, card in ev.areas),
                 _card_row(_("All areas"), ev.overall),
             ],
             numeric=[False] + [True] * (CARD_COLUMNS - 1),
@@ -173,20 +176,20 @@ def build_evaluation(
     heading(_("Progress by area"))
     for i, (area, card) in enumerate(ev.areas, start=1):
         blocks.append(
-            Heading(_("(%(n)s) %(finding)s") % {"n": numeral(i), "finding": name(area)}, 2)
+            Heading(_("(%(n)s) %(finding)s") % {"n": numeral(i), "finding": local_name(area)}, 2)
         )
         blocks.append(
             Paragraph(
                 _("%(area)s: %(headline)s")
-                % {"area": name(area), "headline": headline(card, ev.stage)}
+                % {"area": local_name(area), "headline": headline(card, ev.stage)}
             )
         )
         lines = [line for line in ev.lines if line.indicator.target.area_id == area.pk]
         blocks.append(
             _indicator_table(
-                _("Indicators of %(area)s") % {"area": name(area)},
+                _("Indicators of %(area)s") % {"area": local_name(area)},
                 lines,
-                name(area)[:28],
+                local_name(area)[:28],
                 f"area-{area.code}",
                 ev,
             )
@@ -195,14 +198,11 @@ def build_evaluation(
     if not ev.gaps:
         blocks.append(Paragraph(_("Every monitorable target is met.")))
     for department, lines in ev.gaps:
-        items = _("、").join(
-            _("%(indicator)s (%(status)s)")
-            % {"indicator": name(line.indicator), "status": Status(line.status).label}
-            for line in lines
-        )
+        items = gap_list(lines, _("、"))
         blocks.append(
             Paragraph(
-                _("%(department)s: %(items)s") % {"department": name(department), "items": items}
+                _("%(department)s: %(items)s")
+                % {"department": local_name(department), "items": items}
             )
         )
     if ev.units:
@@ -212,7 +212,7 @@ def build_evaluation(
                 title=_("Scorecard and rank of the units below"),
                 columns=[_("Rank"), *_card_columns(_("Unit"))],
                 rows=[
-                    ["—" if c.rank is None else str(c.rank), *_card_row(name(u), c)]
+                    ["—" if c.rank is None else str(c.rank), *_card_row(local_name(u), c)]
                     for u, c in ev.units
                 ],
                 numeric=[True, False] + [True] * (CARD_COLUMNS - 1),
@@ -238,20 +238,16 @@ def build_evaluation(
         blocks.append(Paragraph(demo_note, "note"))
     kind = _("final evaluation") if final else _("mid-term evaluation")
     title = _("%(unit)s: statistical report on the %(kind)s of the “%(outline)s”") % {
-        "unit": name(orgunit),
+        "unit": local_name(orgunit),
         "kind": kind,
-        "outline": name(outline),
+        "outline": local_name(outline),
     }
-    issuer = _(
-        "Office of the %(unit)s Working Committee on Women and Children · "
-        "%(unit)s Statistics Bureau"
-    ) % {"unit": name(orgunit)}
     return Document(
         title=title,
-        issuer=issuer,
+        issuer=issuing_line(orgunit),
         blocks=blocks,
         demo_note=demo_note,
-        language="zh-hans" if _chinese() else "en",
+        language=translation.get_language() or "zh-hans",
     )
 
 
@@ -262,7 +258,7 @@ def _problems(ev: Evaluation) -> list[Block]:
         out.append(
             Paragraph(
                 _("Regressing: %(list)s.")
-                % {"list": _("、").join(name(line.indicator) for line in regressing)}
+                % {"list": _("、").join(local_name(line.indicator) for line in regressing)}
             )
         )
     for line in ev.lines:
@@ -276,7 +272,7 @@ def _problems(ev: Evaluation) -> list[Block]:
             Paragraph(
                 _("%(name)s: %(way)s of the way to the target after %(time)s of the time.")
                 % {
-                    "name": name(line.indicator),
+                    "name": local_name(line.indicator),
                     "way": percent(max(way, 0.0)),
                     "time": percent(time),
                 }
@@ -291,7 +287,7 @@ def _problems(ev: Evaluation) -> list[Block]:
         out.append(
             Paragraph(
                 _("Cannot be judged for want of data: %(list)s.")
-                % {"list": _("、").join(name(line.indicator) for line in unknown)}
+                % {"list": _("、").join(local_name(line.indicator) for line in unknown)}
             )
         )
     if not out:

@@ -37,11 +37,14 @@ class ReportRequestError(Exception):
 
 
 def reports_visible_to(user: Any) -> QuerySet[ReportRun]:
-    """The runs of the org units in the user's scope (everyone's, not only their own)."""
+    """The runs of the org units in the user's scope (everyone's, not only their own).
+
+    The files stay in the database until one is downloaded: a listing does not load them.
+    """
     scope = user_scope(user)
     if scope.empty or scope.orgunit_path is None:
         return ReportRun.objects.none()
-    return ReportRun.objects.filter(orgunit__path__startswith=scope.orgunit_path)
+    return ReportRun.objects.filter(orgunit__path__startswith=scope.orgunit_path).defer("content")
 
 
 def report_request(

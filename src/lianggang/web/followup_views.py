@@ -27,11 +27,11 @@ from lianggang.followup.services import (
     followups_visible_to,
     followups_xlsx,
 )
-from lianggang.framework.models import Indicator, Outline
+from lianggang.framework.models import Indicator
 from lianggang.orgunits.models import Department, OrgUnit
 
 from .presentation import STATUS_STYLE
-from .views import DEFAULT_OUTLINE, _orgunit
+from .views import _orgunit, outline_choice
 
 
 def _items(request: HttpRequest) -> list[FollowUp]:
@@ -48,12 +48,7 @@ def _items(request: HttpRequest) -> list[FollowUp]:
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
-    outline = next(
-        (o for o in outlines if o.code == request.GET.get("outline", DEFAULT_OUTLINE)), None
-    )
-    if outline is None:
-        raise Http404(_("No such outline."))
+    outlines, outline = outline_choice(request)
     home = _orgunit(request)
     year = latest_assessment_year(outline)
     items = _items(request)

@@ -24,18 +24,14 @@ from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors
 
 from .presentation import STATUS_STYLE
-from .views import DEFAULT_OUTLINE, _orgunit, figures_page
+from .views import _orgunit, figures_page, outline_choice
 
 GAPS = ("REGRESSING", "OFF_TRACK")
 STRENGTHS = ("ACHIEVED", "ON_TRACK")
 
 
 def _outline_and_year(request: HttpRequest) -> tuple[list[Outline], Outline, int | None]:
-    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
-    code = request.GET.get("outline", DEFAULT_OUTLINE)
-    outline = next((o for o in outlines if o.code == code), None)
-    if outline is None:
-        raise Http404(_("No such outline."))
+    outlines, outline = outline_choice(request)
     latest = latest_assessment_year(outline)
     try:
         year = int(request.GET.get("year") or latest or 0) or None

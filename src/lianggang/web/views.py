@@ -6,14 +6,15 @@ from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lianggang.analytics.engine.intervals import rate_interval
 from lianggang.analytics.models import Assessment, IndicatorValue
 from lianggang.analytics.selectors import STATUS_ORDER, dashboard_data, latest_assessment_year
 from lianggang.framework.models import (
@@ -22,6 +23,7 @@ from lianggang.framework.models import (
     Outline,
     TargetOverride,
 )
+from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_home
 
@@ -50,17 +52,23 @@ def figures_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
+def outline_choice(request: HttpRequest) -> tuple[list[Outline], Outline]:
+    """The outlines a page offers, newest first, and the one chosen by ``?outline=``."""
+    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
+    code = request.GET.get("outline", DEFAULT_OUTLINE)
+    outline = next((o for o in outlines if o.code == code), None)
+    if outline is None:
+        raise Http404(_("No such outline."))
+    return outlines, outline
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
 @figures_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
-    code = request.GET.get("outline", DEFAULT_OUTLINE)
-    outline = next((o for o in outlines if o.code == code), None)
-    if outline is None:
-        raise Http404(_("No such outline."))
+    outlines, outline = outline_choice(request)
     orgunit = _orgunit(request)
     latest = latest_assessment_year(outline)
     years = list(range(outline.start_year, (latest or outline.start_year) + 1))
@@ -193,7 +201,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "band_label": _("95% interval"),
         "series": [
             {
-                "name": u.name_en if translation.get_language() == "en" and u.name_en else u.name,
+                "name": local_name(u),
                 "main": u.pk == orgunit.pk,
                 "values": [value_of.get((u.pk, y)) for y in axis_years],
             }
@@ -265,7 +273,7 @@ def _comparison(
     ]
     if len(points) < 2:
         return None
-    name = {u.pk: tr_name(u) for u, _v in points}
+    name = {u.pk: local_name(u) for u, _v in points}
     centre = by_unit.get(orgunit.pk, {}).get(year)
     if indicator.kind == "value" or centre is None or centre.value is None:
         return {
@@ -274,10 +282,6 @@ def _comparison(
             "values": [v.value for _u, v in points],
             "unit": indicator.unit,
         }
-    import numpy as np
-
-    from lianggang.analytics.engine.intervals import rate_interval
-
     dens = [v.denominator for _u, v in points if v.denominator]
     low_n, high_n = max(min(dens) * 0.5, 1.0), max(dens) * 1.5
     grid = np.geomspace(low_n, high_n, FUNNEL_POINTS)
@@ -300,7 +304,7 @@ def _comparison(
             for u, v in points
         ],
         "labels": {
-            "centre": tr_name(orgunit),
+            "centre": local_name(orgunit),
             "limits": _("95% control limits"),
             "x": _("Denominator"),
         },
@@ -309,18 +313,11 @@ def _comparison(
 
 def _outside(v: IndicatorValue, grid: Any, lower: Any, upper: Any) -> bool:
     """Whether a unit's rate lies outside the control limits at its denominator."""
-    import numpy as np
-
     if not v.denominator or v.value is None:
         return False
     low = float(np.interp(v.denominator, grid, lower))
     high = float(np.interp(v.denominator, grid, upper))
     return not low <= v.value <= high
-
-
-def tr_name(unit: OrgUnit) -> str:
-    english = translation.get_language() == "en" and unit.name_en
-    return unit.name_en if english else unit.name
 
 
 def _nan(x: float | None) -> float | None:

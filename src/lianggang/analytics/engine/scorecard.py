@@ -160,6 +160,27 @@ def _check_stage(stage: str) -> None:
         raise ValueError(f"stage must be one of {STAGES}, not {stage!r}")
 
 
+def evaluate(
+    judgements: pa.Table,
+    indicators: pa.Table,
+    departments: pa.Table,
+    units: pa.Table,
+    *,
+    stage: str,
+) -> tuple[pa.Table, pa.Table]:
+    """Return :func:`scorecards` and :func:`gaps` together, from one set of cells."""
+    _check_stage(stage)
+    con = _connect(judgements, indicators, departments, units)
+    try:
+        con.execute(_CARDS)
+        cards = con.sql(_RESULT, params={"stage": stage}).to_arrow_table()
+        unmet = con.sql(_GAPS, params={"stage": stage}).to_arrow_table()
+    finally:
+        con.close()
+    fields = [pa.field(f.name, _TYPES.get(f.name, f.type)) for f in cards.schema]
+    return cards.cast(pa.schema(fields)), unmet
+
+
 def scorecards(
     judgements: pa.Table,
     indicators: pa.Table,
@@ -169,15 +190,7 @@ def scorecards(
     stage: str,
 ) -> pa.Table:
     """Return the scorecard of every unit: overall, per area and per department (module doc)."""
-    _check_stage(stage)
-    con = _connect(judgements, indicators, departments, units)
-    try:
-        con.execute(_CARDS)
-        result = con.sql(_RESULT, params={"stage": stage}).to_arrow_table()
-    finally:
-        con.close()
-    fields = [pa.field(f.name, _TYPES.get(f.name, f.type)) for f in result.schema]
-    return result.cast(pa.schema(fields))
+    return evaluate(judgements, indicators, departments, units, stage=stage)[0]
 
 
 def gaps(
@@ -189,9 +202,4 @@ def gaps(
     stage: str,
 ) -> pa.Table:
     """Monitorable targets not achieved (at ``mid``: nor on track), by responsible department."""
-    _check_stage(stage)
-    con = _connect(judgements, indicators, departments, units)
-    try:
-        return con.sql(_GAPS, params={"stage": stage}).to_arrow_table()
-    finally:
-        con.close()
+    return evaluate(judgements, indicators, departments, units, stage=stage)[1]

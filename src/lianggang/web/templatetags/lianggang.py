@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lianggang.analytics.evaluation import percent as evaluation_percent
+from lianggang.framework.naming import local_name
 from lianggang.web.presentation import (
     STATUS_STYLE,
     format_value,
@@ -57,10 +58,7 @@ def year_label(year: float | None) -> str:
 @register.filter
 def tr(obj: Any) -> str:
     """The object's English name when the page is in English and it has one, else its name."""
-    name_en = getattr(obj, "name_en", "")
-    if name_en and (get_language() or "").startswith("en"):
-        return str(name_en)
-    return str(getattr(obj, "name", obj))
+    return local_name(obj)
 
 
 @register.filter
@@ -100,7 +98,7 @@ def figure(value: float | None, element: Any) -> str:
 @register.filter
 def percent(rate: float | None) -> str:
     """A share (0.75) as a percentage with one decimal (75.0%); — when there is none."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return evaluation_percent(rate)
 
 
 @register.filter
