@@ -39,3 +39,12 @@ def admin_client(client: Any, django_user_model: Any) -> Any:
 def _fast_password_hashing(settings: Any) -> None:
     # Hashing at full strength costs a third of a second per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    # Each test rolls its writes back, figures version included; pages cached by an earlier
+    # test must not answer for this one's data.
+    from django.core.cache import cache
+
+    cache.clear()

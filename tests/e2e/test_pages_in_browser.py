@@ -54,6 +54,42 @@ UNLABELLED = """() => {
   return bad;
 }"""
 
+# Text whose contrast with its background is below WCAG 2.2 AA (4.5:1; 3:1 for large text).
+LOW_CONTRAST = """() => {
+  const rgb = s => { const p = s.match(/[\\d.]+/g).map(Number); return {r: p[0], g: p[1], b: p[2],
+    a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => [c.r, c.g, c.b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => { for (; el; el = el.parentElement) {
+    const c = rgb(getComputedStyle(el).backgroundColor); if (c.a > 0.5) return c; }
+    return {r: 255, g: 255, b: 255, a: 1}; };
+  const bad = [], seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || seen.has(el)) continue;
+    seen.add(el);
+    const skipped = '.visually-hidden, .skip, script, style, noscript, [aria-hidden=true]';
+    if (el.closest(skipped)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) continue;
+    const cs = getComputedStyle(el), fg = lum(rgb(cs.color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5))
+      bad.push(el.textContent.trim().slice(0, 30) + ': ' + ratio.toFixed(2) + ' ' + cs.color);
+  }
+  return bad;
+}"""
+
+# What has the keyboard focus, and whether its focus ring shows.
+FOCUSED = """() => { const e = document.activeElement, cs = getComputedStyle(e);
+  return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 30),
+          ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2,
+          inMain: !!e.closest('main')}; }"""
+
 
 @pytest.fixture
 def site(live_server: Any) -> str:
@@ -85,7 +121,7 @@ def _page(browser: Any, base: str, username: str | None) -> Any:
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{base}/")
     return page
 
@@ -99,6 +135,7 @@ def _walk(page: Any, base: str, who: str, pages: list[tuple[str, str, str]]) -> 
         assert page.locator("h1").first.inner_text().strip(), (who, url)
         assert "演示数据，非官方统计" in page.content()
         assert page.evaluate(UNLABELLED) == [], (who, url)
+        assert page.evaluate(LOW_CONTRAST) == [], (who, url)
         page.screenshot(path=str(SHOTS / f"{who}-{name}.png"), full_page=False)
 
 
@@ -146,7 +183,7 @@ def test_a_visitor_walks_the_public_pages_and_switches_language(
         assert "/accounts/login/" in page.url
     page.goto(site + "/query/")
     with page.expect_navigation():
-        page.select_option("#lang-select", "en")
+        page.click("button[name=language][value=en]")
     assert page.locator("h1").inner_text() == "Query"
     page.goto(site + "/units/513301/?outline=children-2021")
     assert "Kangding" in page.locator("h1").inner_text()
@@ -157,3 +194,40 @@ def test_a_visitor_walks_the_public_pages_and_switches_language(
         phone.goto(site + url)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
         phone.screenshot(path=str(SHOTS / f"visitor-{name}-phone.png"))
+
+
+def test_the_pages_work_from_the_keyboard(browser: Any, site: str, settings: Any) -> None:
+    settings.LIANGGANG_PUBLIC = True
+    page = _page(browser, site, None)
+    page.goto(site + "/?outline=children-2021")
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUSED)
+    assert first["text"] == "跳到正文"
+    assert first["ring"]
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    # From the content on, every stop shows its focus ring and the focus moves on each time.
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    assert all(s["inMain"] for s in stops[:10]), stops[:10]
+    assert all(s["ring"] for s in stops), [s for s in stops if not s["ring"]]
+    # The language is switched with the keyboard alone.
+    page.focus("button[name=language]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h2#h-summary").inner_text().startswith("Targets by area")
+    # On a phone the county grid is wider than the screen: its box takes the focus and the
+    # arrow keys scroll it.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    phone.goto(site + "/?outline=children-2021")
+    grid = phone.locator("section[aria-labelledby=h-grid] .table-wrap")
+    assert grid.get_attribute("tabindex") == "0"
+    assert grid.get_attribute("role") == "region"
+    assert grid.get_attribute("aria-label") == "各县（市）指标状态"
+    grid.focus()
+    for _ in range(5):
+        phone.keyboard.press("ArrowRight")
+    assert grid.evaluate("e => e.scrollLeft") > 0
+    phone.screenshot(path=str(SHOTS / "visitor-overview-phone-grid-focused.png"))

@@ -30,7 +30,7 @@ def _login(browser: Any, base: str, username: str) -> Any:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/")
     return page
 

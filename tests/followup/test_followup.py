@@ -198,3 +198,17 @@ def test_the_pages(people: dict[str, Any], django_assert_max_num_queries: Any) -
     other.force_login(member("ld_officer", Role.COUNTY_OFFICER, "513322"))
     assert other.get(f"/followup/{item.pk}/").status_code == 404
     assert Client().get("/followup/").status_code == 302
+
+
+def test_a_county_officer_sees_the_register_of_their_county(people: dict[str, Any]) -> None:
+    web = Client()
+    web.force_login(people["county"])
+    page = web.get("/followup/?outline=children-2021")
+    assert page.context["orgunit"].code == "513301"
+    assert "康定市" in page.content.decode().split("</h1>")[0].split("<h1>")[1]
+    assert {a.orgunit.code for a in page.context["candidates"]} == {"513301"}
+    # The committee's officer starts from the prefecture, and any unit can be asked for.
+    officer = Client()
+    officer.force_login(people["officer"])
+    assert officer.get("/followup/").context["orgunit"].code == "513300"
+    assert officer.get("/followup/?orgunit=513301").context["orgunit"].code == "513301"

@@ -144,3 +144,19 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}@{self.orgunit_id}/{self.year}: {self.status}"
+
+
+class FiguresVersion(models.Model):
+    """One row whose token changes, in the writing transaction, whenever the figures or what
+    frames them (the framework, the hierarchy) change. Pages cached under an older token are
+    never served again (see :mod:`lianggang.analytics.versions`)."""
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("figures version")
+        verbose_name_plural = _("figures version")
+
+    def __str__(self) -> str:
+        return self.token

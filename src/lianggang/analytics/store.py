@@ -36,6 +36,7 @@ from .engine.assess import Observation, Rule, assess
 from .engine.compute import compute
 from .engine.targets import effective_targets as resolve_targets
 from .models import Assessment, IndicatorValue
+from .versions import figures_changed
 
 # Outline targets are set for counties and above; townships get figures but no judgement (their
 # rates rest on a handful of events, and no plan sets a township target).
@@ -212,6 +213,7 @@ def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
         report.assessments = replace_all(Assessment, table)
         report.lap("judge", t)
     report.values_read = values.num_rows
+    figures_changed()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -280,6 +282,7 @@ def analytics_refresh(
 
     report.assessments = _rejudge(indicators, chain, years)
     report.lap("judge", t)
+    figures_changed()
     report.seconds = time.perf_counter() - started
     return report
 

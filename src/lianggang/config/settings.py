@@ -154,6 +154,17 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# The figures pages' rendered content (web/page_cache.py), in each server process's memory:
+# entries are keyed by the figures' version, read from the database, so processes agree
+# without a shared cache server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lianggang-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 # Background work (report builds): django-tasks with its database backend, no extra server.
 # `lianggang serve` runs a worker beside the web server; `lianggang worker` runs one alone.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

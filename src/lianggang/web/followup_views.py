@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianggang.accounts.selectors import user_scope
 from lianggang.analytics.selectors import latest_assessment_year
 from lianggang.collection.selectors import data_is_demo
 from lianggang.demo.services import DEMO_LABEL
@@ -46,10 +47,21 @@ def _items(request: HttpRequest) -> list[FollowUp]:
     return list(qs)
 
 
+def _register_unit(request: HttpRequest) -> OrgUnit:
+    """The unit whose register is shown: the one asked for, else the reader's own (a county
+    officer's county), else the site's home unit."""
+    if not request.GET.get("orgunit"):
+        path = user_scope(request.user).orgunit_path
+        own = OrgUnit.objects.filter(path=path, aggregated=True).first() if path else None
+        if own is not None:
+            return own
+    return _orgunit(request)
+
+
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     outlines, outline = outline_choice(request)
-    home = _orgunit(request)
+    home = _register_unit(request)
     year = latest_assessment_year(outline)
     items = _items(request)
     today = timezone.localdate()

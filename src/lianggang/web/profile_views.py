@@ -23,8 +23,9 @@ from lianggang.framework.models import Outline
 from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors
 
+from .page_cache import figures_response
 from .presentation import STATUS_STYLE
-from .views import _orgunit, figures_page, outline_choice
+from .views import _orgunit, figures_page, outline_choice, page_title
 
 GAPS = ("REGRESSING", "OFF_TRACK")
 STRENGTHS = ("ACHIEVED", "ON_TRACK")
@@ -42,6 +43,16 @@ def _outline_and_year(request: HttpRequest) -> tuple[list[Outline], Outline, int
 
 @figures_page
 def unit_profile(request: HttpRequest, code: str) -> HttpResponse:
+    return figures_response(
+        request,
+        page="unit",
+        params=[code, request.GET.get("outline", ""), request.GET.get("year", "")],
+        template="web/unit_main.html",
+        build=lambda: _unit_context(request, code),
+    )
+
+
+def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
     unit = OrgUnit.objects.filter(code=code, aggregated=True).select_related("parent").first()
     if unit is None:
         raise Http404(_("No such org unit."))
@@ -52,7 +63,8 @@ def unit_profile(request: HttpRequest, code: str) -> HttpResponse:
         siblings = evaluation(outline=outline, orgunit=unit.parent, year=year, stage=MID)
         rank = next((card for u, card in siblings.units if u.pk == unit.pk), None)
     lines = ev.lines if ev else []
-    context: dict[str, Any] = {
+    return {
+        "title": page_title(unit, _("Profile")),
         "outlines": outlines,
         "outline": outline,
         "orgunit": unit,
@@ -65,7 +77,6 @@ def unit_profile(request: HttpRequest, code: str) -> HttpResponse:
         "gaps": [line for line in lines if line.status in GAPS],
         "status_style": STATUS_STYLE,
     }
-    return render(request, "web/unit.html", context)
 
 
 @figures_page

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lianggang.analytics.engine.intervals import rate_interval
@@ -27,6 +26,7 @@ from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_home
 
+from .page_cache import figures_response
 from .presentation import STATUS_STYLE
 
 DEFAULT_OUTLINE = "women-2021"
@@ -66,8 +66,22 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+DASHBOARD_PARAMS = ("outline", "orgunit", "year", "status", "area")
+
+
 @figures_page
 def dashboard(request: HttpRequest) -> HttpResponse:
+    return figures_response(
+        request,
+        page="dashboard",
+        params=[request.GET.get(k, "") for k in DASHBOARD_PARAMS],
+        template="web/dashboard_main.html",
+        build=lambda: _dashboard_context(request),
+        charts=True,
+    )
+
+
+def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     outlines, outline = outline_choice(request)
     orgunit = _orgunit(request)
     latest = latest_assessment_year(outline)
@@ -87,7 +101,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             rows = [r for r in rows if r.status == status_filter]
         if area_filter:
             rows = [r for r in rows if r.indicator.target.area.code == area_filter]
-    context: dict[str, Any] = {
+    return {
+        "title": page_title(orgunit, outline),
         "outlines": outlines,
         "outline": outline,
         "orgunit": orgunit,
@@ -112,7 +127,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for r in rows
         ],
     }
-    return render(request, "web/dashboard.html", context)
+
+
+def page_title(*parts: Any) -> str:
+    """A page's title: the names of what it shows, then the product's."""
+    return " · ".join(
+        [*(p if isinstance(p, str) else local_name(p) for p in parts), _("Lianggang monitoring")]
+    )
 
 
 JUDGED = ("ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING")
@@ -145,6 +166,22 @@ def _demonstration(data: Any) -> list[dict[str, Any]] | None:
 
 @figures_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if request.GET.get("format") in ("csv", "xlsx"):
+        context = _indicator_context(request, code)
+        return _indicator_export(
+            context["indicator"], context["table"], context["latest_year"], request.GET["format"]
+        )
+    return figures_response(
+        request,
+        page="indicator",
+        params=[code, request.GET.get("orgunit", "")],
+        template="web/indicator_main.html",
+        build=lambda: _indicator_context(request, code),
+        charts=True,
+    )
+
+
+def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     indicator = (
         Indicator.objects.select_related("target__area__outline", "numerator", "denominator")
         .prefetch_related(
@@ -223,7 +260,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         formula = f"{indicator.numerator.name} ÷ {indicator.denominator.name}"
         if indicator.factor != 1:
             formula += f" × {factor}"
-    context = {
+    return {
+        "title": page_title(indicator, orgunit),
         "indicator": indicator,
         "outline": indicator.target.area.outline,
         "orgunit": orgunit,
@@ -242,10 +280,6 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "status_style": STATUS_STYLE,
         "main_assessment": assessments.get(orgunit.pk),
     }
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        return _indicator_export(indicator, table, latest_year, fmt)
-    return render(request, "web/indicator.html", context)
 
 
 FUNNEL_POINTS = 60
