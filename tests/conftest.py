@@ -10,15 +10,21 @@ from typing import Any
 
 import pytest
 
+TEST_LEDGER_KEY = "dGVzdC1vbmx5LWxlZGdlci1rZXktMDEyMzQ1Njc4OWE="
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    from django.conf import settings
+
     from lianggang.analytics.store import analytics_rebuild
     from lianggang.collection.services import validation_rules_load
     from lianggang.demo.services import demo_load
     from lianggang.framework.services import framework_load
     from lianggang.orgunits.services import orgunits_load
 
+    # The ledger's personal data needs a key; the tests bring their own, never a real one.
+    settings.LIANGGANG_LEDGER_KEYS = settings.LIANGGANG_LEDGER_KEYS or [TEST_LEDGER_KEY]
     with django_db_blocker.unblock():
         orgunits_load()
         framework_load()

@@ -14,10 +14,10 @@ ALLOWED = {
     "accounts": set(),
     "collection": GROUND,
     "analytics": GROUND | {"collection"},
-    "reports": GROUND | {"analytics"},
+    "reports": GROUND | {"analytics", "ledger"},
     "followup": GROUND | {"analytics"},
     "ledger": GROUND,
-    "demo": GROUND | {"collection", "analytics"},
+    "demo": GROUND | {"collection", "analytics", "ledger"},
 }
 
 

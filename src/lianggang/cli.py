@@ -24,6 +24,7 @@ OWN_COMMANDS = {
     "export",
     "import",
     "report",
+    "ledger",
     "admin",
     "serve",
     "worker",
@@ -111,6 +112,27 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--year", required=True, type=int)
     rp.add_argument("--format", choices=["docx", "pdf", "html", "xlsx"], default="docx")
     rp.add_argument("-o", "--output", required=True, help="file to write")
+    lg = sub.add_parser("ledger", help="the women's federation's work ledger")
+    lg.add_argument(
+        "action",
+        choices=["template", "import", "summary", "rekey", "newkey"],
+        help="template: the Excel template; import FILE: a filled-in one (all rows or none); "
+        "summary: a period's achievements (Word or HTML); rekey: re-encrypt personal data "
+        "under the first key of LIANGGANG_LEDGER_KEYS; newkey: print a new key",
+    )
+    lg.add_argument("file", nargs="?", type=Path, help="import: the filled-in .xlsx template")
+    lg.add_argument("--dry-run", action="store_true", help="import: check every row; write nothing")
+    lg.add_argument(
+        "--user",
+        default=os.environ.get("LIANGGANG_USER", ""),
+        help="import: the user the records are entered by (default: $LIANGGANG_USER, else the "
+        "only administrator)",
+    )
+    lg.add_argument("--orgunit", help="summary: GB/T 2260 code (default: the top unit)")
+    lg.add_argument("--from", dest="start", help="summary: first day, YYYY-MM-DD")
+    lg.add_argument("--to", dest="end", help="summary: last day, YYYY-MM-DD")
+    lg.add_argument("--format", choices=["docx", "html"], default="docx", help="summary")
+    lg.add_argument("-o", "--output", help="template, summary: the file to write")
     ad = sub.add_parser("admin", help="the administrator account")
     ad.add_argument("action", choices=["ensure"])
     ad.add_argument("--username", default="admin")
@@ -159,7 +181,32 @@ def _cmd_setup(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     data_sets_ensure()
     rules = validation_rules_load()
     out.write(_("Data sets and validation rules ready (%(n)d rules new).\n") % {"n": rules})
+    _ledger_key_ensure(out)
     return 0
+
+
+def _ledger_key_ensure(out: IO[str]) -> None:
+    """Without LIANGGANG_LEDGER_KEYS, keep a generated ledger key in var/ (the embedded demo)."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from lianggang.ledger.crypto import generate_key
+
+    if settings.LIANGGANG_LEDGER_KEYS:
+        return
+    path = Path(settings.VAR_DIR) / "ledger_keys"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = generate_key()
+    path.write_text(key)
+    path.chmod(0o600)
+    settings.LIANGGANG_LEDGER_KEYS = [key]
+    out.write(
+        _(
+            "Generated the key of the ledger's personal data in %(path)s: back it up with the "
+            "database; in production set LIANGGANG_LEDGER_KEYS instead.\n"
+        )
+        % {"path": path}
+    )
 
 
 def _cmd_orgunits(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -424,8 +471,23 @@ def _cmd_report(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 0
 
 
-def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+def _cli_user(name: str, err: IO[str]) -> Any:
+    """The user a command acts as: the one named, else the only administrator (None: said)."""
     from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    users = get_user_model().objects.filter(is_active=True)
+    if name:
+        user = users.filter(username=name).first()
+    else:
+        admins = list(users.filter(is_superuser=True)[:2])
+        user = admins[0] if len(admins) == 1 else None
+    if user is None:
+        err.write(_("No active user “%(user)s”; name the user with --user.\n") % {"user": name})
+    return user
+
+
+def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from django.utils.translation import gettext as _
 
     from lianggang.collection.errors import CollectionError
@@ -433,14 +495,8 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from lianggang.collection.models import Channel
     from lianggang.collection.workbook import read_csv, read_workbook
 
-    users = get_user_model().objects.filter(is_active=True)
-    if ns.user:
-        user = users.filter(username=ns.user).first()
-    else:
-        admins = list(users.filter(is_superuser=True)[:2])
-        user = admins[0] if len(admins) == 1 else None
+    user = _cli_user(ns.user, err)
     if user is None:
-        err.write(_("No active user “%(user)s”; name the user with --user.\n") % {"user": ns.user})
         return 2
     try:
         content = ns.file.read_bytes()
@@ -476,6 +532,100 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         _("Imported: %(n)d value(s) changed, %(same)d unchanged.\n")
         % {"n": n, "same": plan.unchanged}
     )
+    return 0
+
+
+def _cmd_ledger(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    import datetime as dt
+
+    from django.utils.translation import gettext as _
+
+    from lianggang.ledger.crypto import LedgerKeyError, generate_key
+
+    if ns.action == "newkey":
+        out.write(generate_key() + "\n")
+        return 0
+    if ns.action == "template":
+        from lianggang.ledger.workbook import ledger_template
+
+        if not ns.output:
+            err.write(_("Name the file to write with -o.\n"))
+            return 2
+        Path(ns.output).write_bytes(ledger_template())
+        out.write(_("Template written to %(path)s.\n") % {"path": ns.output})
+        return 0
+    if ns.action == "rekey":
+        from lianggang.ledger.services import ledger_rekey
+
+        try:
+            n = ledger_rekey()
+        except LedgerKeyError as exc:
+            err.write(f"{exc}\n")
+            return 1
+        out.write(_("%(n)d record(s) re-encrypted under the first key.\n") % {"n": n})
+        return 0
+    if ns.action == "import":
+        return _ledger_import(ns, out, err)
+    try:
+        start = dt.date.fromisoformat(ns.start or "")
+        end = dt.date.fromisoformat(ns.end or "")
+    except ValueError:
+        err.write(_("Give the period as --from YYYY-MM-DD --to YYYY-MM-DD.\n"))
+        return 2
+    if end < start:
+        err.write(_("The period ends before it starts.\n"))
+        return 2
+    orgunit = _top_unit_or_error(ns.orgunit, err)
+    if orgunit is None:
+        return 2
+    if not ns.output:
+        err.write(_("Name the file to write with -o.\n"))
+        return 2
+    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.ledger.selectors import ledger_summary
+    from lianggang.reports.ledger_summary import build_ledger_summary
+    from lianggang.reports.render import render
+
+    summary = ledger_summary(orgunit=orgunit, start=start, end=end)
+    doc = build_ledger_summary(summary, demo_note=DEMO_LABEL if summary.is_demo else "")
+    Path(ns.output).write_bytes(render(doc, ns.format))
+    out.write(_("Written: %(path)s\n") % {"path": ns.output})
+    return 0
+
+
+def _ledger_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.ledger.crypto import LedgerKeyError
+    from lianggang.ledger.workbook import SHEET_BY_KEY, ledger_import
+
+    if ns.file is None:
+        err.write(_("Name the filled-in template to import.\n"))
+        return 2
+    user = _cli_user(ns.user, err)
+    if user is None:
+        return 2
+    try:
+        content = ns.file.read_bytes()
+    except OSError as exc:
+        err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": ns.file, "error": exc})
+        return 2
+    try:
+        result = ledger_import(actor=user, content=content, dry_run=ns.dry_run)
+    except LedgerKeyError as exc:
+        err.write(f"{exc}\n" + _("Nothing was imported.\n"))
+        return 1
+    for problem in result.problems:
+        err.write(f"{ns.file.name}: {problem}\n")
+    if not result.ok:
+        err.write(_("%(n)d problem(s); nothing was imported.\n") % {"n": len(result.problems)})
+        return 1
+    for key, n in result.counts.items():
+        out.write(f"{SHEET_BY_KEY[key].title()}\t{n}\n")
+    if ns.dry_run:
+        out.write(_("Dry run: every row is right; nothing written.\n"))
+    else:
+        out.write(_("Imported %(n)d record(s).\n") % {"n": sum(result.counts.values())})
     return 0
 
 

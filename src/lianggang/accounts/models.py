@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     COUNTY_OFFICER = "county_officer", _("county office officer")
     CLERK = "clerk", _("department clerk")
     VIEWER = "viewer", _("leader / viewer")
+    FEDERATION_OFFICER = "federation_officer", _("women's federation officer")
+    CASE_WORKER = "case_worker", _("rights case worker")
 
 
 class Membership(models.Model):

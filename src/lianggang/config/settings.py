@@ -44,7 +44,20 @@ def _secret_key() -> str:
     return key
 
 
+def _ledger_keys() -> list[str]:
+    """The keys of the ledger's personal data: from the environment, else from var/ledger_keys
+    (written by `lianggang setup` for the embedded demo). Never derived from SECRET_KEY."""
+    text = os.environ.get("LIANGGANG_LEDGER_KEYS")
+    if text is None:
+        try:
+            text = (VAR_DIR / "ledger_keys").read_text()
+        except OSError:
+            text = ""
+    return [k.strip() for k in text.split(",") if k.strip()]
+
+
 SECRET_KEY = _secret_key()
+LIANGGANG_LEDGER_KEYS = _ledger_keys()
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
@@ -73,6 +86,7 @@ INSTALLED_APPS = [
     "lianggang.analytics",
     "lianggang.reports",
     "lianggang.followup",
+    "lianggang.ledger",
     "lianggang.web",
 ]
 

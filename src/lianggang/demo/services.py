@@ -21,6 +21,7 @@ from lianggang.framework.models import DataElement, Indicator
 from lianggang.orgunits.models import Level, OrgUnit
 
 from .generate import County, Formula, Generator, load_params
+from .ledger import ledger_demo_delete, ledger_demo_load
 
 DEMO_LABEL = "演示数据，非官方统计"
 OUTLINE_ORDER = ("women-2021", "children-2021", "women-2011", "children-2011")
@@ -135,11 +136,13 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
         ),
         batch_size=2000,
     )
+    ledger_demo_load(prefecture=prefecture)
     return DemoReport(loaded=True, values=len(generated), rounds=len(rounds))
 
 
 @transaction.atomic
 def demo_delete() -> None:
+    ledger_demo_delete()
     DataValue.objects.filter(submission__round__is_demo=True).delete()
     Submission.objects.filter(round__is_demo=True).delete()
     Round.objects.filter(is_demo=True).delete()

@@ -1,4 +1,4 @@
 """The women's federation's work ledger and period achievement summaries.
 
-Stands beside ``collection`` and shares only the ground floor apps. Not built yet.
+Stands beside ``collection`` and shares only the ground floor apps.
 """

@@ -1,0 +1,91 @@
+"""The access checks of the ledger: every read and write of its records goes through here.
+
+- The records (activities, projects, sites, honours, families, the counts of cases and aid) and
+  the summaries: the federation's officers, the committee's officers and leaders, in their
+  org-unit subtree; rights cases also the case workers.
+- Writing: the federation's officers (and case workers for cases), in their subtree.
+- The personal data of a case or an aid record: only the people assigned to it (the case's
+  workers and its supervisor; the aid record's handler and supervisor), each reading logged.
+  Nobody else, whatever the role: an administrator manages accounts, not victims' files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model, QuerySet
+
+from lianggang.accounts.models import Role
+from lianggang.accounts.selectors import Scope, user_scope
+from lianggang.orgunits.models import OrgUnit
+
+from .errors import ErrorCode, Forbidden, LedgerError, NotFound
+from .models import PERSONAL_FIELDS, AidRecord, FamilyAward, RightsCase
+
+User = AbstractBaseUser | AnonymousUser
+
+READERS = frozenset(
+    {Role.ADMIN, Role.FEDERATION_OFFICER, Role.COMMITTEE_OFFICER, Role.COUNTY_OFFICER, Role.VIEWER}
+)
+WRITERS = frozenset({Role.ADMIN, Role.FEDERATION_OFFICER})
+CASE_WRITERS = frozenset({Role.ADMIN, Role.FEDERATION_OFFICER, Role.CASE_WORKER})
+
+
+def _reads(scope: Scope, model: type[Model]) -> bool:
+    if scope.role in READERS:
+        return True
+    return model is RightsCase and scope.role == Role.CASE_WORKER
+
+
+def ledger_records_visible_to(user: User, model: type[Model]) -> QuerySet[Any]:
+    """The records of a ledger model a user may see, their personal data left unread."""
+    scope = user_scope(user)
+    qs = model._default_manager.defer(*PERSONAL_FIELDS.get(model, ()))
+    if scope.empty or not _reads(scope, model):
+        return qs.none()
+    if scope.superuser:
+        return qs
+    field = "family__orgunit" if model is FamilyAward else "orgunit"
+    return qs.filter(**{f"{field}__path__startswith": scope.orgunit_path or "/-none-/"})
+
+
+def ledger_may_read(user: User, orgunit: OrgUnit) -> bool:
+    """Whether a user may read the ledger's records and summary of this unit."""
+    scope = user_scope(user)
+    return not scope.empty and _reads(scope, Model) and scope.covers_orgunit(orgunit.path)
+
+
+def access_ledger_write(user: User, orgunit: OrgUnit, *, case: bool = False) -> None:
+    """Raise unless the user may record the ledger's work at this unit."""
+    scope = user_scope(user)
+    if scope.empty:
+        raise Forbidden
+    if scope.role not in (CASE_WRITERS if case else WRITERS):
+        raise Forbidden
+    if not scope.covers_orgunit(orgunit.path):
+        raise LedgerError(ErrorCode.OUT_OF_SCOPE, orgunit=orgunit.name)
+
+
+def personal_data_readable(user: User, record: RightsCase | AidRecord) -> bool:
+    """Whether the user is assigned to the record (its workers or handler, its supervisor)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if isinstance(record, RightsCase):
+        return record.supervisor_id == user.pk or record.workers.filter(pk=user.pk).exists()
+    return user.pk in (record.handler_id, record.supervisor_id)
+
+
+def access_rights_case(user: User, case_id: int) -> RightsCase:
+    """The case if the user may see it at all (outside the scope it does not exist)."""
+    case = ledger_records_visible_to(user, RightsCase).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound
+    return case
+
+
+def access_aid_record(user: User, aid_id: int) -> AidRecord:
+    aid = ledger_records_visible_to(user, AidRecord).filter(pk=aid_id).first()
+    if aid is None:
+        raise NotFound
+    return aid
