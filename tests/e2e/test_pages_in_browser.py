@@ -231,3 +231,45 @@ def test_the_pages_work_from_the_keyboard(browser: Any, site: str, settings: Any
         phone.keyboard.press("ArrowRight")
     assert grid.evaluate("e => e.scrollLeft") > 0
     phone.screenshot(path=str(SHOTS / "visitor-overview-phone-grid-focused.png"))
+
+
+LEDGER = [
+    ("ledger", "/ledger/", "#h-records"),
+    ("ledger-activities", "/ledger/activities/", "#h-list"),
+    ("ledger-new-activity", "/ledger/activities/new/", "form.record-form"),
+    ("ledger-cases", "/ledger/cases/", "#h-list"),
+    ("ledger-families", "/ledger/families/", "#h-list"),
+]
+
+
+def test_the_federation_walks_its_ledger(browser: Any, site: str) -> None:
+    from lianggang.ledger.models import RightsCase
+
+    officer = get_user_model().objects.get(username="demo_federation")  # the demo's supervisor
+    officer.set_password(PASSWORD)
+    officer.save()
+    page = _page(browser, site, "demo_federation")
+    _walk(page, site, "federation", LEDGER)
+    # A case: the personal data appear only once a purpose is given.
+    case = RightsCase.objects.filter(is_demo=True).only("pk").order_by("pk").first()
+    page.goto(f"{site}/ledger/cases/{case.pk}/")
+    assert "（演示）" not in page.locator("#h-personal ~ *").first.inner_text()
+    page.fill("#id_purpose", "督导检查")
+    page.click("text=查看个人信息")
+    page.wait_for_selector("dl.personal")
+    assert "（演示）" in page.locator("dl.personal").inner_text()
+    assert page.evaluate(UNLABELLED) == []
+    page.screenshot(path=str(SHOTS / "federation-case-opened.png"))
+    # The period summary, on the page and as a Word file.
+    prefecture = OrgUnit.objects.get(code="513300").pk
+    page.goto(f"{site}/ledger/summary/?orgunit={prefecture}&start=2017-06-01&end=2022-05-31")
+    assert "全州妇女之家达" in page.locator("#h-organisation ~ p").first.inner_text()
+    assert page.evaluate(LOW_CONTRAST) == []
+    page.screenshot(path=str(SHOTS / "federation-summary.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("text=下载 Word")
+    from docx import Document as Docx
+
+    word = Docx(download.value.path())
+    assert "甘孜藏族自治州妇联工作成效汇总" in "\n".join(p.text for p in word.paragraphs)
+    assert word.sections[0].header.paragraphs[0].text == "演示数据，非官方统计"

@@ -121,3 +121,13 @@ def test_english_money() -> None:
 def test_a_negative_count_is_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         count(-1)
+
+
+@pytest.mark.parametrize("module", ["lianggang.ledger.wording", "lianggang.ledger.crypto"])
+def test_the_modules_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0

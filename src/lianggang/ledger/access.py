@@ -38,9 +38,12 @@ def _reads(scope: Scope, model: type[Model]) -> bool:
     return model is RightsCase and scope.role == Role.CASE_WORKER
 
 
-def ledger_records_visible_to(user: User, model: type[Model]) -> QuerySet[Any]:
-    """The records of a ledger model a user may see, their personal data left unread."""
-    scope = user_scope(user)
+def ledger_records_visible_to(
+    user: User, model: type[Model], *, scope: Scope | None = None
+) -> QuerySet[Any]:
+    """The records of a ledger model a user may see, their personal data left unread.
+    ``scope``: the user's, when the caller has read it already."""
+    scope = scope or user_scope(user)
     qs = model._default_manager.defer(*PERSONAL_FIELDS.get(model, ()))
     if scope.empty or not _reads(scope, model):
         return qs.none()
@@ -48,6 +51,18 @@ def ledger_records_visible_to(user: User, model: type[Model]) -> QuerySet[Any]:
         return qs
     field = "family__orgunit" if model is FamilyAward else "orgunit"
     return qs.filter(**{f"{field}__path__startswith": scope.orgunit_path or "/-none-/"})
+
+
+def ledger_may_use(user: User) -> bool:
+    """Whether the ledger's pages are for this user at all."""
+    scope = user_scope(user)
+    return not scope.empty and (scope.role in READERS or scope.role == Role.CASE_WORKER)
+
+
+def ledger_may_write(user: User, *, case: bool = False) -> bool:
+    """Whether the user's role records the ledger's work (somewhere in their scope)."""
+    scope = user_scope(user)
+    return not scope.empty and scope.role in (CASE_WRITERS if case else WRITERS)
 
 
 def ledger_may_read(user: User, orgunit: OrgUnit) -> bool:

@@ -452,3 +452,22 @@ PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     AidRecord: ("recipient_name", "recipient_id_number"),
     CaseStep: ("note",),
 }
+
+
+class PendingImport(models.Model):
+    """An uploaded ledger workbook between its preview and its confirmation (then deleted).
+    It may hold victims' personal data, so it is kept encrypted like them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content = EncryptedTextField(_("content (base64)"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending ledger import")
+        verbose_name_plural = _("pending ledger imports")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -8,6 +8,7 @@ choices, the date format); records from row 4.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import re
@@ -22,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -33,7 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from lianggang.orgunits.models import OrgUnit
 
 from .access import access_ledger_write
-from .errors import LedgerError
+from .errors import LedgerError, NotFound
 from .models import (
     SELECTION_LEVELS,
     Activity,
@@ -50,6 +51,7 @@ from .models import (
     Honour,
     HonourTitle,
     Level,
+    PendingImport,
     Project,
     RightsCase,
     Site,
@@ -645,4 +647,34 @@ def ledger_import(*, actor: User, content: bytes, dry_run: bool = False) -> Impo
                 award.decided_by = actor if award.decided_on else None
                 award.save()
     result.applied = True
+    return result
+
+
+PENDING_HOURS = 24
+
+
+def ledger_import_preview(
+    *, actor: User, filename: str, content: bytes
+) -> tuple[ImportResult, PendingImport | None]:
+    """Check an upload as a dry run; keep it (encrypted) for confirmation when it is right."""
+    PendingImport.objects.filter(
+        created_at__lt=timezone.now() - dt.timedelta(hours=PENDING_HOURS)
+    ).delete()
+    result = ledger_import(actor=actor, content=content, dry_run=True)
+    pending = None
+    if result.ok:
+        pending = PendingImport.objects.create(
+            user=actor, filename=filename[:255], content=base64.b64encode(content).decode()
+        )
+    return result, pending
+
+
+def ledger_import_confirm(*, actor: User, pending_id: int) -> ImportResult:
+    """Import what was previewed, checked again now: all rows, or none."""
+    pending = PendingImport.objects.filter(pk=pending_id, user=actor).first()
+    if pending is None:
+        raise NotFound
+    content = base64.b64decode(pending.content)
+    result = ledger_import(actor=actor, content=content)
+    pending.delete()
     return result

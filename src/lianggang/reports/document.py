@@ -79,6 +79,7 @@ class Document:
     blocks: list[Block]
     demo_note: str = ""  # non-empty: the figures are synthetic and every format says so
     language: str = "zh-hans"
+    contents: bool = True  # a table of contents after the title (long reports)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -59,7 +59,6 @@ def build_ledger_summary(summary: LedgerSummary, *, demo_note: str = "") -> Docu
                 "records behind each figure."
             )
             % {"unit": unit, **period},
-            "note",
         ),
     ]
     for number, section in enumerate(summary.sections, start=1):
@@ -136,4 +135,5 @@ def build_ledger_summary(summary: LedgerSummary, *, demo_note: str = "") -> Docu
         blocks=blocks,
         demo_note=demo_note,
         language=translation.get_language() or "zh-hans",
+        contents=False,  # five sections: a contents page would be longer than it helps
     )

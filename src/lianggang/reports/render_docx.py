@@ -193,13 +193,14 @@ def render_docx(doc: Document) -> bytes:
     issuer = docx.add_paragraph(doc.issuer)
     issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     issuer.paragraph_format.first_line_indent = Pt(0)
-    toc = docx.add_paragraph()
-    toc.paragraph_format.first_line_indent = Pt(0)
-    _field(
-        toc,
-        'TOC \\o "1-2" \\h \\z \\u',
-        _("Right-click and update the field to show the contents."),
-    )
+    if doc.contents:
+        toc = docx.add_paragraph()
+        toc.paragraph_format.first_line_indent = Pt(0)
+        _field(
+            toc,
+            'TOC \\o "1-2" \\h \\z \\u',
+            _("Right-click and update the field to show the contents."),
+        )
     charts = [b for b in doc.blocks if isinstance(b, SeriesChart | BarsChart)]
     drawn = iter(draw_all(charts, "png"))
     for block in doc.blocks:

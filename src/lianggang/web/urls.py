@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     collection_views,
     followup_views,
+    ledger_views,
     profile_views,
     query_views,
     report_views,
@@ -81,5 +82,19 @@ urlpatterns = [
     path("reports/", report_views.reports, name="reports"),
     path("reports/build/", report_views.report_request_view, name="report-request"),
     path("reports/<int:run_id>/download/", report_views.report_download, name="report-download"),
+    path("ledger/", ledger_views.index, name="ledger"),
+    path("ledger/template.xlsx", ledger_views.template, name="ledger-template"),
+    path("ledger/import/", ledger_views.upload, name="ledger-upload"),
+    path(
+        "ledger/import/<int:pending_id>/confirm/",
+        ledger_views.upload_confirm,
+        name="ledger-confirm",
+    ),
+    path("ledger/summary/", ledger_views.summary, name="ledger-summary"),
+    path("ledger/cases/<int:case_id>/", ledger_views.case_detail, name="ledger-case"),
+    path("ledger/aid/<int:aid_id>/", ledger_views.aid_detail, name="ledger-aid"),
+    path("ledger/families/<int:family_id>/", ledger_views.family_detail, name="ledger-family"),
+    path("ledger/<slug:kind>/", ledger_views.record_list, name="ledger-list"),
+    path("ledger/<slug:kind>/new/", ledger_views.record_new, name="ledger-new"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,512 @@
+"""The ledger's pages: lists of each record type in the user's scope, the entry forms, the
+Excel import with its preview, rights cases and aid records (their personal data opened only
+by the people assigned, with a stated purpose, each time logged), the 最美家庭 selection and
+the period summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lianggang.accounts.selectors import user_scope
+from lianggang.demo.services import DEMO_LABEL
+from lianggang.ledger.access import (
+    access_aid_record,
+    access_rights_case,
+    ledger_may_read,
+    ledger_may_use,
+    ledger_may_write,
+    ledger_records_visible_to,
+    personal_data_readable,
+)
+from lianggang.ledger.crypto import LedgerKeyError
+from lianggang.ledger.errors import Forbidden, LedgerError, NotFound
+from lianggang.ledger.models import (
+    SELECTION_LEVELS,
+    Activity,
+    AidRecord,
+    Decision,
+    Family,
+    FamilyAward,
+    Honour,
+    Project,
+    RightsCase,
+    Site,
+)
+from lianggang.ledger.selectors import ledger_summary
+from lianggang.ledger.services import (
+    aid_record_reveal,
+    family_decide,
+    family_nominate,
+    family_recommend,
+    ledger_record_create,
+    rights_case_open,
+    rights_case_reveal,
+    rights_case_step,
+)
+from lianggang.ledger.workbook import (
+    SHEET_BY_KEY,
+    ledger_import_confirm,
+    ledger_import_preview,
+    ledger_template,
+)
+from lianggang.orgunits.models import OrgUnit
+from lianggang.reports.ledger_summary import build_ledger_summary
+from lianggang.reports.render import CONTENT_TYPES
+from lianggang.reports.render import render as render_document
+
+from .ledger_forms import (
+    ActivityForm,
+    AidForm,
+    CaseForm,
+    DecisionForm,
+    FamilyForm,
+    HonourForm,
+    LedgerForm,
+    ProjectForm,
+    PurposeForm,
+    RecommendForm,
+    SiteForm,
+    StepForm,
+    SummaryForm,
+)
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record type's pages: its model, form, the date it is listed by, the columns shown."""
+
+    slug: str
+    title: Any
+    model: type[Model]
+    form: type[LedgerForm]
+    date_field: str
+    columns: tuple[str, ...]
+
+
+KINDS = {
+    k.slug: k
+    for k in (
+        Kind(
+            "activities",
+            gettext_lazy("Activities"),
+            Activity,
+            ActivityForm,
+            "held_on",
+            ("held_on", "orgunit", "kind", "title", "sessions", "participants", "women"),
+        ),
+        Kind(
+            "projects",
+            gettext_lazy("Projects and funds"),
+            Project,
+            ProjectForm,
+            "approved_on",
+            ("approved_on", "orgunit", "name", "source", "amount_yuan", "beneficiaries"),
+        ),
+        Kind(
+            "sites",
+            gettext_lazy("Sites and organisations"),
+            Site,
+            SiteForm,
+            "established_on",
+            ("established_on", "orgunit", "kind", "subtype", "level", "name", "members"),
+        ),
+        Kind(
+            "honours",
+            gettext_lazy("Honours"),
+            Honour,
+            HonourForm,
+            "awarded_on",
+            ("awarded_on", "orgunit", "title", "level", "recipient"),
+        ),
+        Kind(
+            "families",
+            gettext_lazy("最美家庭"),
+            Family,
+            FamilyForm,
+            "nominated_on",
+            ("nominated_on", "orgunit", "name", "address"),
+        ),
+        Kind(
+            "cases",
+            gettext_lazy("Rights cases"),
+            RightsCase,
+            CaseForm,
+            "received_on",
+            ("received_on", "orgunit", "channel", "kind", "state", "protection_order"),
+        ),
+        Kind(
+            "aid",
+            gettext_lazy("Aid records"),
+            AidRecord,
+            AidForm,
+            "given_on",
+            ("given_on", "orgunit", "programme", "amount_yuan", "recipients", "quantity"),
+        ),
+    )
+}
+DETAIL = {"cases": "web:ledger-case", "aid": "web:ledger-aid", "families": "web:ledger-family"}
+
+
+def ledger_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in; the ledger's errors as the pages show them ("not yours" is "not there")."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404(_("Not found.")) from None
+        except Forbidden:
+            return render(request, "web/ledger/forbidden.html", status=403)
+        except LedgerKeyError as exc:
+            return render(request, "web/ledger/forbidden.html", {"error": exc}, status=503)
+
+    return wrapped
+
+
+def _actor(request: HttpRequest) -> User:
+    """The logged-in user (every view here requires a login)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _label(model: type[Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
+def _kind(slug: str) -> Kind:
+    kind = KINDS.get(slug)
+    if kind is None:
+        raise Http404(_("Not found."))
+    return kind
+
+
+def _cell(record: Model, name: str) -> Any:
+    display = getattr(record, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    value = getattr(record, name)
+    if isinstance(value, bool):
+        return _("yes") if value else ""
+    return value
+
+
+@ledger_page
+def index(request: HttpRequest) -> HttpResponse:
+    if not ledger_may_use(request.user):
+        raise Forbidden
+    scope = user_scope(request.user)
+    counts = [
+        (kind, ledger_records_visible_to(request.user, kind.model, scope=scope).count())
+        for kind in KINDS.values()
+    ]
+    return render(
+        request,
+        "web/ledger/index.html",
+        {
+            "counts": counts,
+            "summary_form": SummaryForm(user=request.user),
+        },
+    )
+
+
+@ledger_page
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+    k = _kind(kind)
+    qs = ledger_records_visible_to(request.user, k.model).select_related("orgunit")
+    start, end = request.GET.get("from", ""), request.GET.get("to", "")
+    try:
+        if start:
+            qs = qs.filter(**{f"{k.date_field}__gte": dt.date.fromisoformat(start)})
+        if end:
+            qs = qs.filter(**{f"{k.date_field}__lte": dt.date.fromisoformat(end)})
+    except ValueError:
+        messages.error(request, _("Dates are written YYYY-MM-DD."))
+    if request.GET.get("orgunit"):
+        qs = qs.filter(orgunit__path__contains=f"/{request.GET['orgunit']}/")
+    page = Paginator(qs.order_by(f"-{k.date_field}", "-pk"), PAGE).get_page(request.GET.get("page"))
+    fields = {f.name: f for f in k.model._meta.get_fields() if hasattr(f, "verbose_name")}
+    return render(
+        request,
+        "web/ledger/list.html",
+        {
+            "kind": k,
+            "headers": [str(getattr(fields[c], "verbose_name", c)) for c in k.columns],
+            "rows": [
+                (
+                    r,
+                    [
+                        (v, isinstance(v, int | Decimal) and not isinstance(v, bool))
+                        for v in (_cell(r, c) for c in k.columns)
+                    ],
+                )
+                for r in page
+            ],
+            "page": page,
+            "detail": DETAIL.get(k.slug),
+            "start": start,
+            "end": end,
+            "query": request.GET.copy(),
+        },
+    )
+
+
+@ledger_page
+def record_new(request: HttpRequest, kind: str) -> HttpResponse:
+    k = _kind(kind)
+    if not ledger_may_write(request.user, case=k.model is RightsCase):
+        raise Forbidden
+    form = k.form(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        try:
+            if isinstance(record, Family):
+                family_nominate(
+                    actor=_actor(request), family=record, recommended_on=record.nominated_on
+                )
+            elif isinstance(record, RightsCase):
+                rights_case_open(actor=_actor(request), case=record)
+            else:
+                ledger_record_create(actor=_actor(request), record=record)
+        except LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            if k.slug in DETAIL:
+                return redirect(DETAIL[k.slug], record.pk)
+            return redirect("web:ledger-list", k.slug)
+    return render(
+        request,
+        "web/ledger/form.html",
+        {"kind": k, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@ledger_page
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_rights_case(request.user, case_id)
+    assigned = personal_data_readable(request.user, case)
+    personal = None
+    purpose_form = PurposeForm(request.POST if "purpose" in request.POST else None)
+    step_form = StepForm(request.POST if "kind" in request.POST else None)
+    if request.method == "POST":
+        if "purpose" in request.POST and purpose_form.is_valid():
+            personal = rights_case_reveal(
+                actor=_actor(request), case_id=case.pk, purpose=purpose_form.cleaned_data["purpose"]
+            )
+        elif "kind" in request.POST and step_form.is_valid():
+            try:
+                rights_case_step(actor=_actor(request), case_id=case.pk, **step_form.cleaned_data)
+            except LedgerError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("web:ledger-case", case.pk)
+    fields = (
+        "applicant_name",
+        "applicant_phone",
+        "applicant_id_number",
+        "applicant_address",
+        "narrative",
+    )
+    return render(
+        request,
+        "web/ledger/case.html",
+        {
+            "case": case,
+            "assigned": assigned,
+            "steps": case.steps.defer("note").select_related("actor"),
+            "personal": [(_label(RightsCase, f), personal[f]) for f in fields]
+            if personal
+            else None,
+            "purpose_form": purpose_form,
+            "step_form": step_form,
+            "workers": case.workers.all(),
+        },
+    )
+
+
+@ledger_page
+def aid_detail(request: HttpRequest, aid_id: int) -> HttpResponse:
+    aid = access_aid_record(request.user, aid_id)
+    personal = None
+    form = PurposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        personal = aid_record_reveal(
+            actor=_actor(request), aid_id=aid.pk, purpose=form.cleaned_data["purpose"]
+        )
+    fields = ("recipient_name", "recipient_id_number")
+    return render(
+        request,
+        "web/ledger/aid.html",
+        {
+            "aid": aid,
+            "assigned": personal_data_readable(request.user, aid),
+            "personal": [(_label(AidRecord, f), personal[f]) for f in fields] if personal else None,
+            "purpose_form": form,
+        },
+    )
+
+
+@ledger_page
+def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = ledger_records_visible_to(request.user, Family).filter(pk=family_id).first()
+    if family is None:
+        raise NotFound
+    awards = {a.level: a for a in FamilyAward.objects.filter(family=family)}
+    if request.method == "POST":
+        form: DecisionForm | RecommendForm
+        try:
+            if request.POST.get("action") == "decide":
+                form = DecisionForm(request.POST)
+                if form.is_valid():
+                    family_decide(
+                        actor=_actor(request),
+                        award_id=int(request.POST["award"]),
+                        **form.cleaned_data,
+                    )
+            else:
+                form = RecommendForm(request.POST)
+                if form.is_valid():
+                    family_recommend(
+                        actor=_actor(request),
+                        family_id=family.pk,
+                        level=request.POST.get("level", ""),
+                        **form.cleaned_data,
+                    )
+            if not form.is_valid():
+                messages.error(request, "；".join(str(e) for e in form.errors.values()))
+        except (LedgerError, ValueError, FamilyAward.DoesNotExist) as exc:
+            messages.error(request, str(exc) or _("Not found."))
+        else:
+            if form.is_valid():
+                messages.success(request, _("Saved."))
+        return redirect("web:ledger-family", family.pk)
+    levels = []
+    for i, level in enumerate(SELECTION_LEVELS):
+        award = awards.get(level.value)
+        below = awards.get(SELECTION_LEVELS[i - 1].value) if i else None
+        levels.append(
+            {
+                "level": level,
+                "award": award,
+                "may_recommend": award is None
+                and i > 0
+                and below is not None
+                and below.decision == Decision.SELECTED,
+            }
+        )
+    return render(
+        request,
+        "web/ledger/family.html",
+        {
+            "family": family,
+            "levels": levels,
+            "decision_form": DecisionForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@ledger_page
+def template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(ledger_template(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(_("ledger") + ".xlsx")
+    return response
+
+
+@ledger_page
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("web:ledger")
+    result, pending = ledger_import_preview(
+        actor=_actor(request), filename=file.name or "ledger.xlsx", content=file.read()
+    )
+    return render(
+        request,
+        "web/ledger/import_preview.html",
+        {
+            "result": result,
+            "pending": pending,
+            "counts": [(SHEET_BY_KEY[k].title(), n) for k, n in result.counts.items()],
+            "filename": file.name,
+        },
+        status=200 if result.ok else 422,
+    )
+
+
+@ledger_page
+@require_POST
+def upload_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
+    result = ledger_import_confirm(actor=_actor(request), pending_id=pending_id)
+    if result.applied:
+        messages.success(
+            request, _("Imported %(n)d record(s).") % {"n": sum(result.counts.values())}
+        )
+    else:
+        messages.error(
+            request,
+            _("The records changed since the preview; nothing was imported. Upload again.")
+            + " "
+            + "；".join(str(p) for p in result.problems[:5]),
+        )
+    return redirect("web:ledger")
+
+
+@ledger_page
+def summary(request: HttpRequest) -> HttpResponse:
+    form = SummaryForm(request.GET or None, user=request.user)
+    if not form.is_valid():
+        return render(
+            request, "web/ledger/summary.html", {"form": form}, status=422 if request.GET else 200
+        )
+    unit: OrgUnit = form.cleaned_data["orgunit"]
+    if not ledger_may_read(request.user, unit):
+        raise NotFound
+    result = ledger_summary(
+        orgunit=unit, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "html"):
+        doc = build_ledger_summary(result, demo_note=DEMO_LABEL if result.is_demo else "")
+        response = HttpResponse(render_document(doc, fmt), content_type=CONTENT_TYPES[fmt])
+        name = quote(f"{doc.title}.{fmt}")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+    return render(
+        request,
+        "web/ledger/summary.html",
+        {
+            "form": form,
+            "summary": result,
+            "query": request.GET.urlencode(),
+            "list_url": reverse("web:ledger-list", args=["activities"]),
+        },
+    )
