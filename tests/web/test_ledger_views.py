@@ -261,3 +261,30 @@ def test_query_counts(people: dict[str, Any], django_assert_max_num_queries: Any
         assert kd.get("/ledger/activities/").status_code == 200
     with django_assert_max_num_queries(20):
         assert kd.get("/ledger/").status_code == 200
+
+
+def test_lists_mask_names_for_the_assigned_only(people: dict[str, Any], case: RightsCase) -> None:
+    mine = _client(people["worker"]).get("/ledger/cases/?from=2024-03-05&to=2024-03-05")
+    assert "C*******" in mine.content.decode()
+    assert "CANARY" not in mine.content.decode()
+    theirs = _client(people["kd_officer"]).get("/ledger/cases/?from=2024-03-05&to=2024-03-05")
+    assert "C*******" not in theirs.content.decode()
+    assert [r.pk for r, _cells in theirs.context["rows"]] == [case.pk]
+
+
+def test_each_summary_figure_opens_the_records_it_sums(people: dict[str, Any]) -> None:
+    officer = _client(people["officer"])
+    unit = OrgUnit.objects.get(code="513300")
+    page = officer.get(f"/ledger/summary/?orgunit={unit.pk}&start=2017-06-01&end=2022-05-31")
+    figures = page.context["summary"].figures
+    for key, kind in (
+        ("lecture_sessions", "activities"),
+        ("families_national", "families"),
+        ("womens_homes", "sites"),
+        ("cases_closed", "cases"),
+    ):
+        url = f"/ledger/{kind}/?figure={key}&orgunit=513300&from=2017-06-01&to=2022-05-31"
+        assert url.replace("&", "&amp;") in page.content.decode()
+        listed = officer.get(url)
+        assert listed.status_code == 200
+        assert listed.context["page"].paginator.count == figures[key].records, key

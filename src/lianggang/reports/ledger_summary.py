@@ -52,13 +52,16 @@ def build_ledger_summary(summary: LedgerSummary, *, demo_note: str = "") -> Docu
     blocks: list[Block] = [
         Paragraph(_("%(start)s to %(end)s") % period, "lead"),
         Paragraph(
-            _(
-                "Every figure below is the sum of the ledger's records of %(unit)s and the units "
-                "below it dated from %(start)s to %(end)s, both days included; what exists at a "
-                "date (women's homes, volunteer teams) is counted on %(end)s. The annex lists the "
-                "records behind each figure."
+            sentences(
+                _(
+                    "Every figure below is the sum of the ledger's records of %(unit)s and the "
+                    "units below it dated from %(start)s to %(end)s, both days included; what "
+                    "exists at a date (women's homes, volunteer teams) is counted on %(end)s. The "
+                    "annex lists the records behind each figure."
+                )
+                % {"unit": unit, **period},
+                _("Records entered at a unit count for the unit they lie under."),
             )
-            % {"unit": unit, **period},
         ),
     ]
     for number, section in enumerate(summary.sections, start=1):
@@ -79,15 +82,19 @@ def build_ledger_summary(summary: LedgerSummary, *, demo_note: str = "") -> Docu
                 for u in summary.units
             ]
             rows.append([_("Total"), *(_cell(f, f.value) for f in chunk)])
-            part = "" if len(shown) <= COLUMNS_PER_TABLE else f" ({start // COLUMNS_PER_TABLE + 1})"
+            part = (
+                ""
+                if len(shown) <= COLUMNS_PER_TABLE
+                else pgettext("table part", " (%(n)s)")
+                % {"n": numeral(start // COLUMNS_PER_TABLE + 1)}
+            )
             blocks.append(
                 Table(
                     title=_("%(section)s by unit") % {"section": section.title} + part,
                     columns=[_("Unit"), *(_column(f) for f in chunk)],
                     rows=rows,
                     numeric=[False, *([True] * len(chunk))],
-                    sheet=f"{section.key}{part.strip(' ()')}"[:31],
-                    notes=[_("Records entered at a unit count for the unit they lie under.")],
+                    sheet=f"{section.key}{start // COLUMNS_PER_TABLE + 1}"[:31],
                     key=f"{section.key}{start // COLUMNS_PER_TABLE}",
                 )
             )

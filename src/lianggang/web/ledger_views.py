@@ -17,10 +17,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,7 +36,7 @@ from lianggang.ledger.access import (
     ledger_records_visible_to,
     personal_data_readable,
 )
-from lianggang.ledger.crypto import LedgerKeyError
+from lianggang.ledger.crypto import LedgerKeyError, mask
 from lianggang.ledger.errors import Forbidden, LedgerError, NotFound
 from lianggang.ledger.models import (
     SELECTION_LEVELS,
@@ -51,7 +50,7 @@ from lianggang.ledger.models import (
     RightsCase,
     Site,
 )
-from lianggang.ledger.selectors import ledger_summary
+from lianggang.ledger.selectors import MEASURE_BY_KEY, ledger_figure_records, ledger_summary
 from lianggang.ledger.services import (
     aid_record_reveal,
     family_decide,
@@ -238,30 +237,53 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     k = _kind(kind)
     qs = ledger_records_visible_to(request.user, k.model).select_related("orgunit")
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
+    figure = MEASURE_BY_KEY.get(request.GET.get("figure", ""))
     try:
-        if start:
-            qs = qs.filter(**{f"{k.date_field}__gte": dt.date.fromisoformat(start)})
-        if end:
-            qs = qs.filter(**{f"{k.date_field}__lte": dt.date.fromisoformat(end)})
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else None
     except ValueError:
         messages.error(request, _("Dates are written YYYY-MM-DD."))
-    if request.GET.get("orgunit"):
-        qs = qs.filter(orgunit__path__contains=f"/{request.GET['orgunit']}/")
+        first = last = None
+    if figure is not None:
+        # Exactly the records a figure of the period summary sums (its traceability).
+        unit = OrgUnit.objects.filter(code=request.GET.get("orgunit", "")).first()
+        if unit is None or first is None or last is None:
+            raise NotFound
+        records = ledger_figure_records(figure.key, orgunit=unit, start=first, end=last)
+        if figure.model is k.model:
+            qs = qs.filter(pk__in=records.values("pk"))
+        elif figure.model is FamilyAward and k.model is Family:
+            qs = qs.filter(awards__in=records)
+        else:
+            raise NotFound
+    else:
+        if first:
+            qs = qs.filter(**{f"{k.date_field}__gte": first})
+        if last:
+            qs = qs.filter(**{f"{k.date_field}__lte": last})
+        if request.GET.get("orgunit"):
+            qs = qs.filter(orgunit__path__contains=f"/{request.GET['orgunit']}/")
     page = Paginator(qs.order_by(f"-{k.date_field}", "-pk"), PAGE).get_page(request.GET.get("page"))
     fields = {f.name: f for f in k.model._meta.get_fields() if hasattr(f, "verbose_name")}
+    masked = _masked_names(request, k, list(page))
+    headers = [str(getattr(fields[c], "verbose_name", c)) for c in k.columns]
+    if masked is not None:
+        headers.append(_label(k.model, MASKED[k.model]))
     return render(
         request,
         "web/ledger/list.html",
         {
             "kind": k,
-            "headers": [str(getattr(fields[c], "verbose_name", c)) for c in k.columns],
+            "figure": figure,
+            "headers": headers,
             "rows": [
                 (
                     r,
                     [
                         (v, isinstance(v, int | Decimal) and not isinstance(v, bool))
                         for v in (_cell(r, c) for c in k.columns)
-                    ],
+                    ]
+                    + ([(masked.get(r.pk, ""), False)] if masked is not None else []),
                 )
                 for r in page
             ],
@@ -272,6 +294,29 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
             "query": request.GET.copy(),
         },
     )
+
+
+# The personal field a list shows masked (扎***) on the rows the reader is assigned to.
+MASKED: dict[type[Model], str] = {RightsCase: "applicant_name", AidRecord: "recipient_name"}
+
+
+def _masked_names(request: HttpRequest, kind: Kind, rows: list[Any]) -> dict[int, str] | None:
+    """Masked names of the listed cases or aid records assigned to the reader; None for other
+    record types. The rest of a list shows no personal data at all."""
+    field = MASKED.get(kind.model)
+    if field is None:
+        return None
+    user = request.user
+    mine: QuerySet[Any]
+    if kind.model is RightsCase:
+        mine = RightsCase.objects.filter(pk__in=[r.pk for r in rows]).filter(
+            Q(workers=user.pk) | Q(supervisor=user.pk)
+        )
+    else:
+        mine = AidRecord.objects.filter(pk__in=[r.pk for r in rows]).filter(
+            Q(handler=user.pk) | Q(supervisor=user.pk)
+        )
+    return {pk: mask(name) for pk, name in mine.distinct().values_list("pk", field)}
 
 
 @ledger_page
@@ -507,6 +552,17 @@ def summary(request: HttpRequest) -> HttpResponse:
             "form": form,
             "summary": result,
             "query": request.GET.urlencode(),
-            "list_url": reverse("web:ledger-list", args=["activities"]),
+            # Each figure's records open in the list of their type.
+            "figure_lists": {
+                key: next(
+                    (
+                        k.slug
+                        for k in KINDS.values()
+                        if k.model is m.model or (m.model is FamilyAward and k.model is Family)
+                    ),
+                    "",
+                )
+                for key, m in MEASURE_BY_KEY.items()
+            },
         },
     )
