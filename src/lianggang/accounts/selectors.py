@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
-from .models import Membership, Role
+from .models import ApiToken, Membership, Role
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,27 @@ def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
         orgunit_path=membership.orgunit.path,
         department_ids=departments,
     )
+
+
+def api_token_user(raw: str) -> Any:
+    """The active user a live token belongs to, else None (unknown, revoked, expired, or its
+    user disabled). Marks the token used."""
+    from .services import token_digest
+
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), revoked_at=None)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def api_tokens_of(user: Any) -> Any:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

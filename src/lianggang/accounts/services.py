@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken
 
 
 @transaction.atomic
@@ -26,3 +32,38 @@ def admin_ensure(*, username: str, password: str | None) -> tuple[bool, str | No
         user.save(update_fields=["password"])
         return False, password
     return False, None
+
+
+TOKEN_TAG = "lg"  # noqa: S105 (the tokens' visible tag, not a secret)
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: Any, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Make a personal API token for the user; return it with the token text (shown once)."""
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_TAG}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100] or "API",
+        prefix=prefix,
+        digest=token_digest(raw),
+        expires_at=expires_at,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: Any, token_id: int) -> bool:
+    """Revoke one of the user's own tokens; False when there is no such live token of theirs."""
+    return bool(
+        ApiToken.objects.filter(pk=token_id, user=user, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+def token_digest(raw: str) -> str:
+    """The stored form of a token: tokens are long random strings, so a plain hash suffices."""
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,4 +1,2 @@
-"""The REST API (django-ninja, OpenAPI 3 at /api/docs): an edge, like ``web`` and ``cli``.
-
-Not built yet.
-"""
+"""The REST API (django-ninja): OpenAPI 3, versioned under /api/v1/, personal tokens or the
+pages' session, the same services and access checks as the pages, one error shape."""

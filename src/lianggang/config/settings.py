@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves its API docs page's assets locally (no CDN)
     "lianggang.framework",
     "lianggang.orgunits",
     "lianggang.accounts",

@@ -10,7 +10,8 @@ class LanguageCookieMiddleware:
     """Show Simplified Chinese unless the user chose another language (the language cookie).
 
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: the product is
-    Chinese by default whatever the office computer's locale; English is a switch away.
+    Chinese by default whatever the office computer's locale; English is a switch away. The API
+    (/api/) does honour Accept-Language: its callers are programs that state their language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -18,6 +19,9 @@ class LanguageCookieMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if not chosen and request.path.startswith("/api/"):
+            # Programs say what they read: the API answers in the Accept-Language asked for.
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    account_views,
     collection_views,
     followup_views,
     ledger_views,
@@ -96,5 +97,7 @@ urlpatterns = [
     path("ledger/families/<int:family_id>/", ledger_views.family_detail, name="ledger-family"),
     path("ledger/<slug:kind>/", ledger_views.record_list, name="ledger-list"),
     path("ledger/<slug:kind>/new/", ledger_views.record_new, name="ledger-new"),
+    path("account/tokens/", account_views.tokens, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token-revoke"),
     path("healthz", views.healthz, name="healthz"),
 ]
