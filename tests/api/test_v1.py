@@ -208,3 +208,13 @@ def test_tokens_are_made_listed_and_revoked_on_their_page() -> None:
     assert Client().get("/api/v1/outlines", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     past = web.post("/account/tokens/", {"name": "x", "expires_on": "2020-01-01"})
     assert "请选择今天以后的日期。" in past.content.decode()
+
+
+def test_nul_characters_are_refused_at_the_door() -> None:
+    headers = _token(member("api_leader", *ROLES["leader"]))
+    response = Client().get("/api/v1/indicators?outline=a%00b", **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "invalid"
+    body = '{"values": [{"element": "a\\u0000", "orgunit": "x", "year": 2026, "value": 1}]}'
+    posted = Client().post("/api/v1/data-values", body, content_type="application/json", **headers)
+    assert posted.status_code == 422

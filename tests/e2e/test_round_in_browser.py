@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from lianggang.accounts.models import Membership, Role
 from lianggang.analytics.models import IndicatorValue
@@ -80,9 +81,10 @@ def test_a_round_from_entry_to_the_dashboard(
     # Enter part of the figures in the grid…
     _cell(clerk, "live_births", "total", "1,480")
     _cell(clerk, "neonatal_deaths", "total", "５")
-    assert clerk.locator("#row-live_births-total input[name=version]").input_value() == "1"
+    # htmx swaps the row in after the response: wait for the swap, not just the response.
+    expect(clerk.locator("#row-live_births-total input[name=version]")).to_have_value("1")
     _cell(clerk, "infant_deaths", "total", "abc")
-    assert "应为数字" in clerk.locator("#row-infant_deaths-total").inner_text()
+    expect(clerk.locator("#row-infant_deaths-total")).to_contain_text("应为数字")
 
     # …and the rest through the Excel template.
     with clerk.expect_download() as download:

@@ -25,7 +25,16 @@ class TokenAuth(HttpBearer):
 
 
 class Session(SessionAuth):
-    """The pages' own calls: the session cookie (and its CSRF token for writes)."""
+    """The pages' own calls: the session cookie (and its CSRF token for writes).
+
+    Without a session cookie there is nothing to check the CSRF token against: the caller is
+    simply not signed in (401), not forbidden.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.COOKIES.get(self.param_name):
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)

@@ -48,9 +48,34 @@ class ApiError(Exception):
         )
 
 
+class ApiErrors(Exception):
+    """Several errors at once (every problem of a bulk write, each with its row)."""
+
+    def __init__(self, status: int, items: list[dict[str, Any]]) -> None:
+        super().__init__(items[0]["message"] if items else "")
+        self.status = status
+        self.items = [
+            {
+                "code": i["code"],
+                "message": i["message"],
+                "field": i.get("field"),
+                "row": i.get("row"),
+            }
+            for i in items
+        ]
+
+
 def not_found() -> ApiError:
     """What "not yours" looks like too: exactly as "does not exist"."""
     return ApiError(404, "not_found", _("Not found."))
+
+
+def _item(code: str, message: str) -> dict[str, Any]:
+    return {"code": code, "message": message, "field": None, "row": None}
+
+
+def _not_found_item() -> dict[str, Any]:
+    return _item("not_found", _("Not found."))
 
 
 def _reply(
@@ -62,6 +87,11 @@ def _reply(
 STATUS = {
     CollectionCode.NOT_FOUND: 404,
     CollectionCode.FORBIDDEN: 403,
+    CollectionCode.BAD_TRANSITION: 409,
+    CollectionCode.LOCKED: 409,
+    CollectionCode.CONFLICT: 409,
+    CollectionCode.ROUND_NOT_OPEN: 409,
+    CollectionCode.REASON_REQUIRED: 422,
     LedgerCode.NOT_FOUND: 404,
     LedgerCode.FORBIDDEN: 403,
     LedgerCode.OUT_OF_SCOPE: 403,
@@ -96,11 +126,17 @@ def install(api: NinjaAPI) -> None:
         item = {"code": exc.code, "message": exc.message, "field": exc.field, "row": exc.row}
         return _reply(api, request, exc.status, [item])
 
+    @api.exception_handler(ApiErrors)
+    def api_errors(request: HttpRequest, exc: ApiErrors) -> HttpResponse:
+        return _reply(api, request, exc.status, exc.items)
+
     @api.exception_handler(NinjaValidationError)
     def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         items = []
         for e in exc.errors:
             loc = [str(p) for p in e.get("loc", ())]
+            # ninja names a body parameter "body" inside the body: say it once.
+            loc = [p for i, p in enumerate(loc) if i == 0 or p != loc[i - 1]]
             row = next((int(p) for p in loc if p.isdigit()), None)
             items.append(
                 {
@@ -124,23 +160,28 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status_code, "error"
-        )
-        return _reply(api, request, exc.status_code, [{"code": code, "message": str(exc)}])
+        code, message = {
+            400: ("bad_request", _("The request cannot be read (is the body valid JSON?).")),
+            403: ("forbidden", _("Your role does not allow this.")),
+            404: ("not_found", _("Not found.")),
+            405: ("method_not_allowed", _("This method is not allowed here.")),
+        }.get(exc.status_code, ("error", str(exc)))
+        return _reply(api, request, exc.status_code, [_item(code, str(message))])
 
     @api.exception_handler(Http404)
     def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return _reply(api, request, 404, [{"code": "not_found", "message": _("Not found.")}])
+        return _reply(api, request, 404, [_not_found_item()])
 
     @api.exception_handler(CollectionError)
     def collection_error(request: HttpRequest, exc: CollectionError) -> HttpResponse:
         status = STATUS.get(exc.code, 400)
-        return _reply(api, request, status, [{"code": str(exc.code), "message": str(exc)}])
+        if status == 404:
+            return _reply(api, request, 404, [_not_found_item()])
+        return _reply(api, request, status, [_item(str(exc.code), str(exc))])
 
     @api.exception_handler(LedgerError)
     def ledger_error(request: HttpRequest, exc: LedgerError) -> HttpResponse:
         status = STATUS.get(exc.code, 400)
-        if exc.code == LedgerCode.OUT_OF_SCOPE:  # not yours: as if it did not exist
-            return _reply(api, request, 404, [{"code": "not_found", "message": _("Not found.")}])
-        return _reply(api, request, status, [{"code": str(exc.code), "message": str(exc)}])
+        if status == 404 or exc.code == LedgerCode.OUT_OF_SCOPE:  # not yours: not there
+            return _reply(api, request, 404, [_not_found_item()])
+        return _reply(api, request, status, [_item(str(exc.code), str(exc))])

@@ -5,16 +5,31 @@ ones every signed-in user sees; data values only within the caller's scope (org-
 departments), "not yours" answering exactly as "does not exist".
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
+from urllib.parse import quote
 
+from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from lianggang.analytics.models import Assessment, IndicatorValue
 from lianggang.collection.access import submissions_visible_to
-from lianggang.collection.models import DataValue
+from lianggang.collection.imports import import_apply, import_plan
+from lianggang.collection.models import Channel, DataValue, Submission, SubmissionState
+from lianggang.collection.selectors import data_is_demo
+from lianggang.collection.services import (
+    SubmissionBlocked,
+    submission_approve,
+    submission_reopen,
+    submission_return,
+    submission_submit,
+)
+from lianggang.collection.workbook import RawValue, ReadResult
+from lianggang.demo.services import DEMO_LABEL
 from lianggang.framework.models import (
     Area,
     DataElement,
@@ -24,23 +39,40 @@ from lianggang.framework.models import (
     TargetOverride,
 )
 from lianggang.orgunits.models import Department, OrgUnit
+from lianggang.reports.models import ReportRun
+from lianggang.reports.render import CONTENT_TYPES
+from lianggang.reports.services import ReportRequestError, report_request, reports_visible_to
 
 from .auth import AUTH
-from .errors import ErrorOut, install, not_found
+from .errors import ApiError, ApiErrors, ErrorOut, install, not_found
 
 PAGE_SIZE = 500
+MAX_PAGE_SIZE = 5_000
+MAX_VALUES = 100_000  # values in one write
+TRANSITIONS: dict[str, Callable[..., Any]] = {
+    "submit": submission_submit,
+    "approve": submission_approve,
+    "return": submission_return,
+    "reopen": submission_reopen,
+}
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 class Page(PageNumberPagination):
     class Input(Schema):
-        page: int = 1
-        page_size: int = PAGE_SIZE
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
-        size = max(1, min(pagination.page_size, 5_000))
-        offset = (max(pagination.page, 1) - 1) * size
+        size = pagination.page_size
+        offset = (pagination.page - 1) * size
         return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
 
 
@@ -59,7 +91,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install(api)
-ERRORS: dict[int | frozenset[int], Any] = {frozenset({401, 403, 404, 422}): ErrorOut}
+ERRORS: dict[int | frozenset[int], Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 
 # ---- Schemas ------------------------------------------------------------------------------
@@ -444,3 +476,219 @@ def data_values(request: HttpRequest, filters: Query[ValueFilter]) -> Any:
 api.add_router("/", metadata)
 api.add_router("/", figures)
 api.add_router("/", data)
+
+
+# ---- Writing data values ------------------------------------------------------------------
+
+
+class ValueIn(Schema):
+    element: str
+    orgunit: str
+    year: int
+    disaggregation: str = "total"
+    value: float | str | None = Field(
+        description="A number; null or an empty string deletes the value."
+    )
+    comment: str = ""
+
+
+class ValuesIn(Schema):
+    values: list[ValueIn] = Field(max_length=MAX_VALUES)
+    dry_run: bool = False
+
+
+class ValuesOut(Schema):
+    dry_run: bool
+    changed: int
+    unchanged: int
+
+
+@data.post("/data-values", response={200: ValuesOut, **ERRORS})
+def data_values_write(request: HttpRequest, body: ValuesIn) -> Any:
+    """Enter values into open submissions in the caller's scope, as the pages and the Excel
+    upload do (the same checks): all of them, or none with every problem and its row."""
+    read = ReadResult(
+        values=[
+            RawValue(
+                orgunit=v.orgunit,
+                element=v.element,
+                disaggregation=v.disaggregation,
+                year=v.year,
+                value=v.value,
+                comment=v.comment,
+                sheet="",
+                row=i,
+                column="",
+            )
+            for i, v in enumerate(body.values)
+        ]
+    )
+    actor = _actor(request)
+    plan = import_plan(actor=actor, read=read)
+    if not plan.ok:
+        raise ApiErrors(
+            422,
+            [
+                {"code": "invalid", "message": p.message, "field": p.column or None, "row": p.row}
+                for p in plan.problems
+            ],
+        )
+    if body.dry_run:
+        return {"dry_run": True, "changed": len(plan.changes), "unchanged": plan.unchanged}
+    changed = import_apply(actor=actor, plan=plan, channel=Channel.API)
+    return {"dry_run": False, "changed": changed, "unchanged": plan.unchanged}
+
+
+# ---- Submissions ----------------------------------------------------------------------------
+
+submissions = Router(tags=["submissions"])
+
+
+class SubmissionOut(Schema):
+    id: int
+    year: int
+    data_set: str
+    orgunit: str
+    state: str
+
+    @staticmethod
+    def resolve_year(obj: Submission) -> int:
+        return obj.round.year
+
+    @staticmethod
+    def resolve_data_set(obj: Submission) -> str:
+        return obj.data_set.code
+
+    @staticmethod
+    def resolve_orgunit(obj: Submission) -> str:
+        return obj.orgunit.code
+
+
+class TransitionIn(Schema):
+    action: Literal["submit", "approve", "return", "reopen"]
+    reason: str = ""
+
+
+@submissions.get("/submissions", response={200: list[SubmissionOut], **ERRORS})
+@paginate(Page)
+def submission_list(
+    request: HttpRequest, year: int | None = None, state: SubmissionState | None = None
+) -> Any:
+    qs = submissions_visible_to(request.user).select_related("round", "data_set", "orgunit")
+    if year is not None:
+        qs = qs.filter(round__year=year)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("round__year", "orgunit__path", "data_set__code")
+
+
+@submissions.post(
+    "/submissions/{submission_id}/transitions", response={200: SubmissionOut, **ERRORS}
+)
+def submission_transition(request: HttpRequest, submission_id: int, body: TransitionIn) -> Any:
+    """Submit, approve, return or reopen (a reason for the last two), as in the pages."""
+    kwargs: dict[str, Any] = {"actor": _actor(request), "submission_id": submission_id}
+    if body.action in ("return", "reopen"):
+        kwargs["reason"] = body.reason
+    try:
+        TRANSITIONS[body.action](**kwargs)
+    except SubmissionBlocked as exc:
+        raise ApiErrors(
+            409,
+            [{"code": "validation_failed", "message": str(exc)}]
+            + [{"code": "finding", "message": f.message} for f in [*exc.errors, *exc.warnings]],
+        ) from exc
+    return Submission.objects.select_related("round", "data_set", "orgunit").get(pk=submission_id)
+
+
+# ---- Reports --------------------------------------------------------------------------------
+
+reports = Router(tags=["reports"])
+
+
+class ReportIn(Schema):
+    kind: Literal["annual", "evaluation"]
+    outline: str
+    orgunit: str
+    year: int
+    format: Literal["docx", "pdf", "html", "xlsx"]
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    outline: str
+    orgunit: str
+    year: int
+    format: str
+    state: str
+    progress: int
+    step: str
+    error: str
+    download: str | None
+
+    @staticmethod
+    def resolve_outline(obj: ReportRun) -> str:
+        return obj.outline.code
+
+    @staticmethod
+    def resolve_orgunit(obj: ReportRun) -> str:
+        return obj.orgunit.code
+
+    @staticmethod
+    def resolve_download(obj: ReportRun) -> str | None:
+        return f"/api/v1/reports/{obj.pk}/file" if obj.state == "done" else None
+
+
+@reports.post("/reports", response={202: ReportOut, **ERRORS})
+def report_build_request(request: HttpRequest, body: ReportIn) -> Any:
+    """Ask for a report; it is built in the background: poll it, then download it."""
+    outline = Outline.objects.filter(code=body.outline).first()
+    orgunit = OrgUnit.objects.filter(code=body.orgunit).first()
+    if outline is None:
+        raise ApiError(422, "invalid", _("No such outline."), field="body.outline")
+    if orgunit is None:
+        raise not_found()
+    try:
+        run = report_request(
+            actor=_actor(request),
+            kind=body.kind,
+            outline=outline,
+            orgunit=orgunit,
+            year=body.year,
+            fmt=body.format,
+            demo_note=DEMO_LABEL if data_is_demo() else "",
+        )
+    except ReportRequestError as exc:
+        raise ApiError(422, "invalid", str(exc)) from exc
+    run = ReportRun.objects.select_related("outline", "orgunit").defer("content").get(pk=run.pk)
+    return Status(202, run)
+
+
+@reports.get("/reports/{run_id}", response={200: ReportOut, **ERRORS})
+def report_state(request: HttpRequest, run_id: int) -> Any:
+    run = (
+        reports_visible_to(request.user)
+        .select_related("outline", "orgunit")
+        .defer("content")
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
+        raise not_found()
+    return run
+
+
+@reports.get("/reports/{run_id}/file", response={200: None, **ERRORS})
+def report_file(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The built file (404 until the build is done)."""
+    run = reports_visible_to(request.user).filter(pk=run_id, state="done").first()
+    if run is None or run.content is None:
+        raise not_found()
+    response = HttpResponse(bytes(run.content), content_type=CONTENT_TYPES[run.format])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(run.filename)}"
+    return response
+
+
+api.add_router("/", submissions)
+api.add_router("/", reports)
