@@ -96,6 +96,7 @@ bench: install
 	$(BIN)/python bench/collection.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/web_load.py
+	$(BIN)/python bench/api.py
 	$(BIN)/python bench/national.py
 
 messages: install

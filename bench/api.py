@@ -1,0 +1,231 @@
+"""Benchmark: the API's bulk write throughput and its figure queries' latency, on PostgreSQL.
+
+Prints figures; it is not a test. It uses the demo prefecture in its own PostgreSQL database
+(``lianggang_bench``, as bench/web_load.py), serves the app with waitress on a loopback port,
+then
+
+1. opens a bench round (the year 2099, removed again at the end) and posts every value of it
+   for every unit in one ``POST /api/v1/data-values`` (new values), then again with every value
+   changed (updates), and prints values per second;
+2. lets ``--clients`` threads ask ``GET /api/v1/indicator-values`` and ``/assessments`` for
+   ``--seconds`` and prints p50/p95 latency and errors.
+
+Goals (issue 8): bulk import ≥ 50 000 values/s; figure query p95 < 50 ms.
+
+    .venv/bin/python bench/api.py [--clients 10] [--seconds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from web_load import DEFAULT_URL, ROOT, _create_database, _free_port, _percentile, _set_up, _wait
+
+YEAR = 2099
+QUERIES = [
+    "/api/v1/indicator-values?indicator=c21-imr&orgunit=513300",
+    "/api/v1/indicator-values?indicator=w21-mmr&level=4&year_from=2024",
+    "/api/v1/indicator-values?outline=children-2021&orgunit=513301&year_from=2025&page_size=200",
+    "/api/v1/assessments?outline=women-2021&level=4&year_from=2025&page_size=1000",
+    "/api/v1/assessments?indicator=c21-preschool&orgunit=513300",
+]
+
+
+def _bench_user() -> str:
+    """A clerk of every department at the prefecture, with a token; the bench round opened."""
+    from django.contrib.auth import get_user_model
+
+    from lianggang.accounts.models import Membership, Role
+    from lianggang.accounts.services import api_token_create
+    from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
+    from lianggang.collection.services import round_open
+    from lianggang.orgunits.models import OrgUnit
+
+    users = get_user_model().objects
+    _clear(DataValue, DataValueAudit, Round, Submission)
+    root = users.filter(username="bench-root").first() or users.create_superuser(
+        "bench-root", "", None
+    )
+    round_open(actor=root, year=YEAR, closes_on=dt.date(YEAR + 1, 4, 30))
+    clerk = users.filter(username="bench-clerk").first()
+    if clerk is None:
+        clerk = users.create_user("bench-clerk", password=None)
+        Membership.objects.create(
+            user=clerk,
+            role=Role.CLERK,
+            orgunit=OrgUnit.objects.get(code="513300"),
+            all_departments=True,
+        )
+    _token, raw = api_token_create(user=clerk, name="bench")
+    return raw
+
+
+def _clear(DataValue: type, DataValueAudit: type, Round: type, Submission: type) -> None:
+    DataValueAudit.objects.filter(year=YEAR).delete()  # type: ignore[attr-defined]
+    DataValue.objects.filter(year=YEAR).delete()  # type: ignore[attr-defined]
+    Submission.objects.filter(round__year=YEAR).delete()  # type: ignore[attr-defined]
+    Round.objects.filter(year=YEAR).delete()  # type: ignore[attr-defined]
+
+
+def _values(bump: int) -> list[dict[str, object]]:
+    """Every element × breakdown × unit of the bench round's submissions."""
+    from lianggang.collection.models import Submission
+    from lianggang.framework.models import DisaggregationOption
+
+    options: dict[str, list[str]] = {}
+    for code, category in DisaggregationOption.objects.values_list("code", "category__code"):
+        options.setdefault(category, []).append(code)
+    rng = random.Random(bump)
+    out: list[dict[str, object]] = []
+    for sub in (
+        Submission.objects.filter(round__year=YEAR)
+        .select_related("orgunit", "data_set")
+        .prefetch_related("data_set__elements")
+    ):
+        for element in sub.data_set.elements.all():
+            breakdowns = [o for c in element.disaggregations or [] for o in options.get(c, [])]
+            for breakdown in ["total", *breakdowns]:
+                out.append(
+                    {
+                        "element": element.code,
+                        "orgunit": sub.orgunit.code,
+                        "year": YEAR,
+                        "disaggregation": breakdown,
+                        "value": rng.randint(10, 1000) + bump,
+                    }
+                )
+    return out
+
+
+def _post(
+    port: int, token: str, values: list[dict[str, object]]
+) -> tuple[float, dict[str, object]]:
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    body = json.dumps({"values": values})
+    started = time.perf_counter()
+    con.request(
+        "POST",
+        "/api/v1/data-values",
+        body,
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    response = con.getresponse()
+    answer = json.loads(response.read())
+    return time.perf_counter() - started, answer
+
+
+def _client(
+    port: int,
+    token: str,
+    until: float,
+    seed: int,
+    times: list[float],
+    errors: list[str],
+    lock: threading.Lock,
+) -> None:
+    rng = random.Random(seed)
+    con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < until:
+        url = rng.choice(QUERIES)
+        started = time.perf_counter()
+        try:
+            con.request("GET", url, headers={"Authorization": f"Bearer {token}"})
+            response = con.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                if response.status == 200:
+                    times.append(elapsed)
+                else:
+                    errors.append(f"{url}: HTTP {response.status}")
+        except (OSError, http.client.HTTPException) as exc:
+            with lock:
+                errors.append(f"{url}: {exc}")
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--url", default=os.environ.get("BENCH_WEB_DATABASE_URL", DEFAULT_URL))
+    args = parser.parse_args()
+    _create_database(args.url)
+    _set_up(args.url)
+    token = _bench_user()
+    created, updated = _values(0), _values(1)
+    print(f"database: PostgreSQL {args.url.split('@')[-1]} (demo prefecture, synthetic)")
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own command, our own arguments)
+        [
+            str(ROOT / ".venv" / "bin" / "lianggang"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-worker",
+        ],
+        env={**os.environ, "DATABASE_URL": args.url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(port, time.monotonic() + 30)
+        print(f"bulk write, one POST /api/v1/data-values of {len(created)} values:")
+        for label, values in (("new values", created), ("every value changed", updated)):
+            seconds, answer = _post(port, token, values)
+            print(
+                f"  {label}: {seconds:.2f} s, {len(values) / seconds:,.0f} values/s "
+                f"(changed {answer.get('changed')}, unchanged {answer.get('unchanged')})"
+            )
+        times: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        until = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=_client, args=(port, token, until, i, times, errors, lock))
+            for i in range(args.clients)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
+
+        _clear(DataValue, DataValueAudit, Round, Submission)
+    print(
+        f"figure queries, {args.clients} clients for {args.seconds:.0f} s without pause, "
+        f"{len(QUERIES)} kinds of query:"
+    )
+    if times:
+        print(
+            f"  {len(times)} requests ({len(times) / args.seconds:.1f}/s), "
+            f"p50 {_percentile(times, 0.5) * 1000:.0f} ms, "
+            f"p95 {_percentile(times, 0.95) * 1000:.0f} ms, "
+            f"mean {statistics.mean(times) * 1000:.0f} ms"
+        )
+    print(f"  errors: {len(errors)}")
+    for e in errors[:5]:
+        print(f"    {e}")
+    print("goals: bulk import ≥ 50 000 values/s; figure query p95 < 50 ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
