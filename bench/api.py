@@ -49,12 +49,11 @@ def _bench_user() -> str:
 
     from lianggang.accounts.models import Membership, Role
     from lianggang.accounts.services import api_token_create
-    from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
     from lianggang.collection.services import round_open
     from lianggang.orgunits.models import OrgUnit
 
     users = get_user_model().objects
-    _clear(DataValue, DataValueAudit, Round, Submission)
+    _clear()
     root = users.filter(username="bench-root").first() or users.create_superuser(
         "bench-root", "", None
     )
@@ -72,11 +71,14 @@ def _bench_user() -> str:
     return raw
 
 
-def _clear(DataValue: type, DataValueAudit: type, Round: type, Submission: type) -> None:
-    DataValueAudit.objects.filter(year=YEAR).delete()  # type: ignore[attr-defined]
-    DataValue.objects.filter(year=YEAR).delete()  # type: ignore[attr-defined]
-    Submission.objects.filter(round__year=YEAR).delete()  # type: ignore[attr-defined]
-    Round.objects.filter(year=YEAR).delete()  # type: ignore[attr-defined]
+def _clear() -> None:
+    """Remove the bench round and everything entered into it."""
+    from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
+
+    DataValueAudit.objects.filter(year=YEAR).delete()
+    DataValue.objects.filter(year=YEAR).delete()
+    Submission.objects.filter(round__year=YEAR).delete()
+    Round.objects.filter(year=YEAR).delete()
 
 
 def _values(bump: int) -> list[dict[str, object]]:
@@ -206,9 +208,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-        from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
-
-        _clear(DataValue, DataValueAudit, Round, Submission)
+        _clear()
     print(
         f"figure queries, {args.clients} clients for {args.seconds:.0f} s without pause, "
         f"{len(QUERIES)} kinds of query:"

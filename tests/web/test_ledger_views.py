@@ -13,21 +13,18 @@ from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
-from lianggang.accounts.models import Role
 from lianggang.ledger.models import (
     Activity,
-    CaseKind,
-    Channel,
     Decision,
     FamilyAward,
     PendingImport,
     PersonalDataRead,
     RightsCase,
 )
-from lianggang.ledger.services import rights_case_open
+from lianggang.ledger.selectors import MEASURES
 from lianggang.ledger.workbook import FIRST_ROW, ledger_template
 from lianggang.orgunits.models import OrgUnit
-from tests.factories import member
+from tests.factories import kangding_case, ledger_people
 
 pytestmark = pytest.mark.django_db
 
@@ -40,30 +37,17 @@ def _client(user: Any) -> Client:
 
 @pytest.fixture
 def people() -> dict[str, Any]:
-    return {
-        "officer": member("fl_officer", Role.FEDERATION_OFFICER, "513300"),
-        "kd_officer": member("kd_fl", Role.FEDERATION_OFFICER, "513301"),
-        "ld_officer": member("ld_fl", Role.FEDERATION_OFFICER, "513322"),
-        "worker": member("kd_worker", Role.CASE_WORKER, "513301"),
-        "other_worker": member("kd_worker2", Role.CASE_WORKER, "513301"),
-        "leader": member("leader", Role.VIEWER, "513300"),
-        "clerk": member("kd_clerk", Role.CLERK, "513301", ["health"]),
-    }
+    return ledger_people()
 
 
 @pytest.fixture
 def case(people: dict[str, Any]) -> RightsCase:
-    return rights_case_open(
-        actor=people["worker"],
-        case=RightsCase(
-            orgunit=OrgUnit.objects.get(code="513301"),
-            received_on=dt.date(2024, 3, 5),
-            channel=Channel.VISIT,
-            kind=CaseKind.DOMESTIC_VIOLENCE,
-            applicant_name="CANARY央金",
-            applicant_phone="13800000009",
-            supervisor=people["officer"],
-        ),
+    # The prefecture's officer supervises it: assigned, unlike in tests/ledger.
+    return kangding_case(
+        worker=people["worker"],
+        supervisor=people["officer"],
+        name="CANARY央金",
+        phone="13800000009",
     )
 
 
@@ -261,6 +245,11 @@ def test_query_counts(people: dict[str, Any], django_assert_max_num_queries: Any
         assert kd.get("/ledger/activities/").status_code == 200
     with django_assert_max_num_queries(20):
         assert kd.get("/ledger/").status_code == 200
+    # The summary: one grouped query per figure, and a few more (session, user, scope, units).
+    unit = OrgUnit.objects.get(code="513301").pk
+    with django_assert_max_num_queries(len(MEASURES) + 10):
+        page = kd.get(f"/ledger/summary/?orgunit={unit}&start=2017-06-01&end=2022-05-31")
+        assert page.status_code == 200
 
 
 def test_lists_mask_names_for_the_assigned_only(people: dict[str, Any], case: RightsCase) -> None:

@@ -5,7 +5,6 @@ ones every signed-in user sees; data values only within the caller's scope (org-
 departments), "not yours" answering exactly as "does not exist".
 """
 
-from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -22,11 +21,8 @@ from lianggang.collection.imports import import_apply, import_plan
 from lianggang.collection.models import Channel, DataValue, Submission, SubmissionState
 from lianggang.collection.selectors import data_is_demo
 from lianggang.collection.services import (
+    SUBMISSION_TRANSITIONS,
     SubmissionBlocked,
-    submission_approve,
-    submission_reopen,
-    submission_return,
-    submission_submit,
 )
 from lianggang.collection.workbook import RawValue, ReadResult
 from lianggang.demo.services import DEMO_LABEL
@@ -49,12 +45,6 @@ from .errors import ApiError, ApiErrors, ErrorOut, install, not_found
 PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5_000
 MAX_VALUES = 100_000  # values in one write
-TRANSITIONS: dict[str, Callable[..., Any]] = {
-    "submit": submission_submit,
-    "approve": submission_approve,
-    "return": submission_return,
-    "reopen": submission_reopen,
-}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -591,7 +581,7 @@ def submission_transition(request: HttpRequest, submission_id: int, body: Transi
     if body.action in ("return", "reopen"):
         kwargs["reason"] = body.reason
     try:
-        TRANSITIONS[body.action](**kwargs)
+        SUBMISSION_TRANSITIONS[body.action](**kwargs)
     except SubmissionBlocked as exc:
         raise ApiErrors(
             409,

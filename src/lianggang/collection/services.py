@@ -637,3 +637,12 @@ def data_sets_ensure() -> int:
                 ds.save(update_fields=["levels"])
             ds.elements.add(element_id)
     return created
+
+
+# The state changes of a submission by the name the pages and the API use.
+SUBMISSION_TRANSITIONS: dict[str, Callable[..., Submission]] = {
+    "submit": submission_submit,
+    "approve": submission_approve,
+    "return": submission_return,
+    "reopen": submission_reopen,
+}

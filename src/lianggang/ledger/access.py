@@ -68,7 +68,7 @@ def ledger_may_write(user: User, *, case: bool = False) -> bool:
 def ledger_may_read(user: User, orgunit: OrgUnit) -> bool:
     """Whether a user may read the ledger's records and summary of this unit."""
     scope = user_scope(user)
-    return not scope.empty and _reads(scope, Model) and scope.covers_orgunit(orgunit.path)
+    return scope.role in READERS and scope.covers_orgunit(orgunit.path)
 
 
 def access_ledger_write(user: User, orgunit: OrgUnit, *, case: bool = False) -> None:

@@ -13,6 +13,11 @@ from django.utils.translation import pgettext_lazy
 from .crypto import EncryptedTextField
 
 
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's name as users read it (its verbose name, in the active language)."""
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
 class Level(models.TextChoices):
     """The level that built, awarded or selected something (a federation's level)."""
 

@@ -356,22 +356,33 @@ def ledger_figure_records(
     return m.model._default_manager.filter(_subtree(m, orgunit), _dated(m, start, end), **m.filters)
 
 
-def _totals(
-    m: Measure, orgunit: OrgUnit, start: dt.date, end: dt.date
-) -> tuple[dict[int, Decimal], dict[int, int]]:
-    """The measure's total and record count per org unit."""
+@dataclass
+class _Totals:
+    """A measure's total, record count and synthetic record count per org unit."""
+
+    total: dict[int, Decimal] = field(default_factory=dict)
+    records: dict[int, int] = field(default_factory=dict)
+    demo: int = 0
+
+
+def _totals(m: Measure, orgunit: OrgUnit, start: dt.date, end: dt.date) -> _Totals:
+    demo = "family__is_demo" if m.model is FamilyAward else "is_demo"
     rows = (
         ledger_figure_records(m.key, orgunit=orgunit, start=start, end=end)
         .order_by()
         .values(m.orgunit_field)
-        .annotate(total=Sum(m.total) if m.total else Count("pk"), n=Count("pk"))
+        .annotate(
+            total=Sum(m.total) if m.total else Count("pk"),
+            n=Count("pk"),
+            demo=Count("pk", filter=Q(**{demo: True})),
+        )
     )
-    totals: dict[int, Decimal] = {}
-    counts: dict[int, int] = {}
+    out = _Totals()
     for row in rows:
-        totals[row[m.orgunit_field]] = Decimal(row["total"] or 0)
-        counts[row[m.orgunit_field]] = row["n"]
-    return totals, counts
+        out.total[row[m.orgunit_field]] = Decimal(row["total"] or 0)
+        out.records[row[m.orgunit_field]] = row["n"]
+        out.demo += row["demo"]
+    return out
 
 
 SECTIONS: tuple[tuple[str, Any], ...] = (
@@ -387,24 +398,31 @@ def ledger_summary(*, orgunit: OrgUnit, start: dt.date, end: dt.date) -> LedgerS
     """Every figure of the period for the unit and the units below it, written as sentences."""
     english = not (get_language() or "zh-hans").startswith("zh")
     units = list(OrgUnit.objects.filter(parent=orgunit).order_by("sort_order", "code"))
-    unit_of: dict[int, int] = {}  # any unit in the subtree → the child it lies under
-    for pk, path in OrgUnit.objects.filter(path__startswith=orgunit.path).values_list("pk", "path"):
-        for child in units:
-            if path.startswith(child.path):
-                unit_of[pk] = child.pk
+    # Any unit of the subtree → the child of ``orgunit`` it lies under (the next code of its
+    # path after the unit's own).
+    depth = orgunit.path.count("/") - 1
+    child_by_code = {u.code: u.pk for u in units}
+    unit_of = {
+        pk: child_by_code[path.split("/")[depth + 1]]
+        for pk, path in OrgUnit.objects.filter(path__startswith=orgunit.path)
+        .exclude(pk=orgunit.pk)
+        .values_list("pk", "path")
+    }
     figures: dict[str, Figure] = {}
     by_unit: dict[str, dict[int, Decimal]] = {}
+    demo_records = 0
     for m in MEASURES:
-        totals, counts = _totals(m, orgunit, start, end)
-        value = sum(totals.values(), Decimal(0))
+        t = _totals(m, orgunit, start, end)
+        value = sum(t.total.values(), Decimal(0))
         figures[m.key] = Figure(
-            m, value, sum(counts.values()), words(value, m.kind, m.measure, english=english)
+            m, value, sum(t.records.values()), words(value, m.kind, m.measure, english=english)
         )
         per_child: dict[int, Decimal] = defaultdict(Decimal)
-        for pk, total in totals.items():
+        for pk, total in t.total.items():
             if pk in unit_of:
                 per_child[unit_of[pk]] += total
         by_unit[m.key] = dict(per_child)
+        demo_records += t.demo
     sections = [
         Section(
             key,
@@ -422,20 +440,8 @@ def ledger_summary(*, orgunit: OrgUnit, start: dt.date, end: dt.date) -> LedgerS
         figures,
         units,
         by_unit,
-        _has_demo(figures, orgunit, start, end),
+        demo_records > 0,  # the summary then says its figures are synthetic
     )
-
-
-def _has_demo(figures: dict[str, Figure], orgunit: OrgUnit, start: dt.date, end: dt.date) -> bool:
-    """Whether any record summed is synthetic demo data (the summary then says so)."""
-    for key, figure in figures.items():
-        if not figure.records:
-            continue
-        demo = "family__is_demo" if MEASURE_BY_KEY[key].model is FamilyAward else "is_demo"
-        records = ledger_figure_records(key, orgunit=orgunit, start=start, end=end)
-        if records.filter(**{demo: True}).exists():
-            return True
-    return False
 
 
 SECTION_KEYS: dict[str, tuple[str, ...]] = {

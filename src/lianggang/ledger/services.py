@@ -34,6 +34,7 @@ from .models import (
     RightsCase,
     Site,
     StepKind,
+    field_label,
 )
 
 # The record types entered through the generic form and import path.
@@ -48,8 +49,7 @@ def validation_text(exc: ValidationError, model: type[models.Model]) -> str:
         if name == "__all__":
             parts.append(text)
             continue
-        label = str(getattr(model._meta.get_field(name), "verbose_name", name))
-        parts.append(f"{label}：{text}")
+        parts.append(f"{field_label(model, name)}：{text}")
     return "；".join(parts)
 
 

@@ -56,6 +56,7 @@ from .models import (
     RightsCase,
     Site,
     SiteKind,
+    field_label,
 )
 
 FIRST_ROW = 4
@@ -209,13 +210,9 @@ SHEET_BY_KEY = {s.key: s for s in SHEETS}
 FAMILY_FIELDS = {"orgunit", "name", "address", "nominated_on", "story"}
 
 
-def _field(spec: SheetSpec, column: Column) -> Any:
-    model = Family if spec.key == "families" and column.field in FAMILY_FIELDS else spec.model
-    return model._meta.get_field(column.field)
-
-
 def header(spec: SheetSpec, column: Column) -> str:
-    name = str(_field(spec, column).verbose_name)
+    model = Family if spec.key == "families" and column.field in FAMILY_FIELDS else spec.model
+    name = field_label(model, column.field)
     return name[:1].upper() + name[1:] + ("*" if column.required else "")
 
 
@@ -618,10 +615,9 @@ def ledger_import(*, actor: User, content: bytes, dry_run: bool = False) -> Impo
     result = ImportResult()
     rows = _read(content, result)
     records: list[tuple[_Row, models.Model, list[Any]]] = []
+    unreadable = {(p.sheet, p.row) for p in result.problems}  # rows with a cell not understood
     for row in rows:
-        if row.spec.key == "families" or any(
-            p.sheet == row.sheet and p.row == row.row for p in result.problems
-        ):
+        if row.spec.key == "families" or (row.sheet, row.row) in unreadable:
             continue
         record, later = _build(row, actor)
         _check(row, record, actor, result)

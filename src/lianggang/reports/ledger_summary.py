@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from lianggang.framework.naming import local_name
+from lianggang.ledger.models import field_label
 from lianggang.ledger.selectors import Figure, LedgerSummary
 from lianggang.ledger.wording import Kind
 
@@ -39,11 +40,6 @@ def _column(figure: Figure) -> str:
     if figure.measure.kind is Kind.MONEY:
         return _("%(label)s (10 000 yuan)") % {"label": label}
     return label
-
-
-def _date_label(figure: Figure) -> str:
-    field = figure.measure.model._meta.get_field(figure.measure.date_field)
-    return str(getattr(field, "verbose_name", figure.measure.date_field))
 
 
 def build_ledger_summary(summary: LedgerSummary, *, demo_note: str = "") -> Document:
@@ -120,7 +116,7 @@ def build_ledger_summary(summary: LedgerSummary, *, demo_note: str = "") -> Docu
                     (
                         _("existing on the last day")
                         if f.measure.kind is Kind.STOCK
-                        else str(_date_label(f))
+                        else field_label(f.measure.model, f.measure.date_field)
                     ),
                 ]
                 for f in summary.figures.values()

@@ -40,16 +40,13 @@ from lianggang.collection.models import (
     SubmissionState,
 )
 from lianggang.collection.services import (
+    SUBMISSION_TRANSITIONS,
     Entry,
     SubmissionBlocked,
     datavalues_save,
     round_close,
     round_open,
-    submission_approve,
-    submission_reopen,
-    submission_return,
     submission_review,
-    submission_submit,
     validation_note_save,
 )
 from lianggang.collection.workbook import read_csv, read_workbook, template_workbook
@@ -305,19 +302,11 @@ def note_save(request: HttpRequest, submission_id: int) -> HttpResponse:
     return redirect("web:submission", submission_id=submission_id)
 
 
-TRANSITIONS: dict[str, Callable[..., Any]] = {
-    "submit": submission_submit,
-    "approve": submission_approve,
-    "return": submission_return,
-    "reopen": submission_reopen,
-}
-
-
 @collection_view
 @require_POST
 def transition(request: HttpRequest, submission_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
-    service = TRANSITIONS.get(action)
+    service = SUBMISSION_TRANSITIONS.get(action)
     if service is None:
         raise Http404
     kwargs: dict[str, Any] = {"actor": request.user, "submission_id": submission_id}

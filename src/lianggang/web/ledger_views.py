@@ -49,6 +49,7 @@ from lianggang.ledger.models import (
     Project,
     RightsCase,
     Site,
+    field_label,
 )
 from lianggang.ledger.selectors import MEASURE_BY_KEY, ledger_figure_records, ledger_summary
 from lianggang.ledger.services import (
@@ -192,10 +193,6 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
-def _label(model: type[Model], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name))
-
-
 def _kind(slug: str) -> Kind:
     kind = KINDS.get(slug)
     if kind is None:
@@ -264,11 +261,10 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         if request.GET.get("orgunit"):
             qs = qs.filter(orgunit__path__contains=f"/{request.GET['orgunit']}/")
     page = Paginator(qs.order_by(f"-{k.date_field}", "-pk"), PAGE).get_page(request.GET.get("page"))
-    fields = {f.name: f for f in k.model._meta.get_fields() if hasattr(f, "verbose_name")}
     masked = _masked_names(request, k, list(page))
-    headers = [str(getattr(fields[c], "verbose_name", c)) for c in k.columns]
+    headers = [field_label(k.model, c) for c in k.columns]
     if masked is not None:
-        headers.append(_label(k.model, MASKED[k.model]))
+        headers.append(field_label(k.model, MASKED[k.model]))
     return render(
         request,
         "web/ledger/list.html",
@@ -385,7 +381,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "assigned": assigned,
             "steps": case.steps.defer("note").select_related("actor"),
-            "personal": [(_label(RightsCase, f), personal[f]) for f in fields]
+            "personal": [(field_label(RightsCase, f), personal[f]) for f in fields]
             if personal
             else None,
             "purpose_form": purpose_form,
@@ -411,7 +407,9 @@ def aid_detail(request: HttpRequest, aid_id: int) -> HttpResponse:
         {
             "aid": aid,
             "assigned": personal_data_readable(request.user, aid),
-            "personal": [(_label(AidRecord, f), personal[f]) for f in fields] if personal else None,
+            "personal": [(field_label(AidRecord, f), personal[f]) for f in fields]
+            if personal
+            else None,
             "purpose_form": form,
         },
     )
@@ -424,32 +422,7 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
         raise NotFound
     awards = {a.level: a for a in FamilyAward.objects.filter(family=family)}
     if request.method == "POST":
-        form: DecisionForm | RecommendForm
-        try:
-            if request.POST.get("action") == "decide":
-                form = DecisionForm(request.POST)
-                if form.is_valid():
-                    family_decide(
-                        actor=_actor(request),
-                        award_id=int(request.POST["award"]),
-                        **form.cleaned_data,
-                    )
-            else:
-                form = RecommendForm(request.POST)
-                if form.is_valid():
-                    family_recommend(
-                        actor=_actor(request),
-                        family_id=family.pk,
-                        level=request.POST.get("level", ""),
-                        **form.cleaned_data,
-                    )
-            if not form.is_valid():
-                messages.error(request, "；".join(str(e) for e in form.errors.values()))
-        except (LedgerError, ValueError, FamilyAward.DoesNotExist) as exc:
-            messages.error(request, str(exc) or _("Not found."))
-        else:
-            if form.is_valid():
-                messages.success(request, _("Saved."))
+        _family_action(request, family, awards)
         return redirect("web:ledger-family", family.pk)
     levels = []
     for i, level in enumerate(SELECTION_LEVELS):
@@ -475,6 +448,34 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _family_action(request: HttpRequest, family: Family, awards: dict[str, FamilyAward]) -> None:
+    """Record a decision on one of this family's candidacies, or put it to the next level."""
+    deciding = request.POST.get("action") == "decide"
+    form = DecisionForm(request.POST) if deciding else RecommendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for e in form.errors.values()))
+        return
+    try:
+        if deciding:
+            award = next(
+                (a for a in awards.values() if str(a.pk) == request.POST.get("award")), None
+            )
+            if award is None:
+                raise NotFound
+            family_decide(actor=_actor(request), award_id=award.pk, **form.cleaned_data)
+        else:
+            family_recommend(
+                actor=_actor(request),
+                family_id=family.pk,
+                level=request.POST.get("level", ""),
+                **form.cleaned_data,
+            )
+    except (LedgerError, ValueError) as exc:
+        messages.error(request, str(exc) or _("Not found."))
+    else:
+        messages.success(request, _("Saved."))
 
 
 @ledger_page
