@@ -17,6 +17,7 @@ ALLOWED = {
     "reports": GROUND | {"analytics", "ledger"},
     "followup": GROUND | {"analytics"},
     "ledger": GROUND,
+    "interop": GROUND | {"collection", "analytics"},
     "demo": GROUND | {"collection", "analytics", "ledger"},
 }
 

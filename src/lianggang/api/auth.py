@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
@@ -42,3 +43,10 @@ class Session(SessionAuth):
 
 
 AUTH = [TokenAuth(), Session()]
+
+
+def actor(request: HttpRequest) -> User:
+    """The signed-in user of a request that passed AUTH."""
+    user = request.user
+    assert isinstance(user, User)
+    return user

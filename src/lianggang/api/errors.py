@@ -26,6 +26,10 @@ class ErrorOut(Schema):
     errors: list[ErrorItem]
 
 
+# Every failure of every endpoint, in the one shape.
+ERRORS: dict[int | frozenset[int], Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+
+
 class ApiError(Exception):
     """An error an endpoint raises: status, code, message, and where."""
 

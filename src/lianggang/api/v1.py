@@ -8,7 +8,6 @@ departments), "not yours" answering exactly as "does not exist".
 from typing import Any, Literal
 from urllib.parse import quote
 
-from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -39,18 +38,14 @@ from lianggang.reports.models import ReportRun
 from lianggang.reports.render import CONTENT_TYPES
 from lianggang.reports.services import ReportRequestError, report_request, reports_visible_to
 
+from . import exchange
 from .auth import AUTH
-from .errors import ApiError, ApiErrors, ErrorOut, install, not_found
+from .auth import actor as _actor
+from .errors import ERRORS, ApiError, ApiErrors, install, not_found
 
 PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5_000
 MAX_VALUES = 100_000  # values in one write
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class Page(PageNumberPagination):
@@ -81,7 +76,6 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install(api)
-ERRORS: dict[int | frozenset[int], Any] = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
 
 
 # ---- Schemas ------------------------------------------------------------------------------
@@ -682,3 +676,4 @@ def report_file(request: HttpRequest, run_id: int) -> HttpResponse:
 
 api.add_router("/", submissions)
 api.add_router("/", reports)
+api.add_router("/", exchange.router)

@@ -1,0 +1,92 @@
+"""Lianggang's own tidy files (``export values``' columns) in CSV and Excel, and its template."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from lianggang.collection.workbook import (
+    CSV_COLUMNS,
+    META,
+    RawValue,
+    ReadResult,
+    read_csv,
+    read_workbook,
+)
+
+from .model import TOTAL, Conflict, Parsed
+
+
+def from_read_result(read: ReadResult) -> Parsed:
+    parsed = Parsed(values=list(read.values))
+    for p in read.problems:
+        parsed.conflicts.append(
+            Conflict(p.message, property=p.column, row=p.row, file=p.sheet, code="E7600")
+        )
+    return parsed
+
+
+def read_tidy_csv(content: bytes) -> Parsed:
+    return from_read_result(read_csv(content))
+
+
+def read_xlsx(content: bytes) -> Parsed:
+    """A filled-in template, or a tidy sheet as ``export values --format xlsx`` writes it."""
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return from_read_result(read_workbook(content))  # its own clear message
+    if META in wb.sheetnames:
+        wb.close()
+        return from_read_result(read_workbook(content))
+    parsed = Parsed()
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [str(h or "").strip() for h in next(rows, ())]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        parsed.conflicts.append(
+            Conflict(
+                _("The header lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)},
+                row=1,
+                file=ws.title,
+            )
+        )
+        wb.close()
+        return parsed
+    at = {c: header.index(c) for c in header if c}
+    for line, cells in enumerate(rows, start=2):
+        if not any(c not in (None, "") for c in cells):
+            continue
+        cell = dict(zip(header, cells, strict=False))
+        try:
+            year = int(str(cell.get("year") or "").strip())
+        except ValueError:
+            parsed.conflicts.append(
+                Conflict(
+                    _("Expected a year, found “%(text)s”.") % {"text": cell.get("year")},
+                    property="year",
+                    row=line,
+                    file=ws.title,
+                )
+            )
+            continue
+        parsed.values.append(
+            RawValue(
+                str(cell.get("orgunit") or "").strip(),
+                str(cell.get("data_element") or "").strip(),
+                str(cell.get("disaggregation") or TOTAL).strip() or TOTAL,
+                year,
+                cell.get("value"),
+                str(cell.get("comment") or "").strip() if "comment" in at else "",
+                ws.title,
+                line,
+                "value",
+            )
+        )
+    wb.close()
+    return parsed
