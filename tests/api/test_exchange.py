@@ -40,6 +40,15 @@ def test_every_export_format_answers_each_role(role: str) -> None:
         "/api/v1/exports/indicators?outline=children-2021&year=2024&format=jsonstat", **headers
     )
     assert figures.json()["id"][0] == "indicator"
+    table = Client().get(
+        "/api/v1/exports/indicators?outline=children-2021&year=2024&from_year=2023"
+        "&orgunit=513301&format=csv",
+        **headers,
+    )
+    header, *rows = table.content.decode().splitlines()
+    assert header.startswith("indicator,orgunit,year,value,numerator,denominator")
+    assert {r.split(",")[2] for r in rows} == {"2023", "2024"}
+    assert "lianggang-indicators-" in table["Content-Disposition"]
 
 
 def test_exports_refuse_what_they_cannot_do() -> None:
@@ -128,6 +137,11 @@ def test_one_refusal_refuses_the_file_unless_asked_otherwise() -> None:
     assert not DataValue.objects.filter(year=2026).exists()
     good = json.loads(_kangding_json(1480))
     good["dataValues"].pop()
+    partial = _post(_kangding_json(1480), clerk, "&dry_run=true&atomic_mode=NONE")
+    assert partial.status_code == 200
+    assert partial.json()["status"] == "WARNING"
+    assert partial.json()["importCount"]["imported"] == 2
+    assert not DataValue.objects.filter(year=2026).exists()
     dry = _post(json.dumps(good).encode(), clerk, "&dry_run=true")
     assert dry.json()["status"] == "SUCCESS"
     assert dry.json()["importCount"]["imported"] == 2

@@ -20,7 +20,13 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from lianggang.analytics.exports import VALUE_COLUMNS, write_csv, write_xlsx
+from lianggang.analytics.exports import (
+    INDICATOR_COLUMNS,
+    VALUE_COLUMNS,
+    export_indicators,
+    write_csv,
+    write_xlsx,
+)
 from lianggang.analytics.models import IndicatorValue
 from lianggang.collection.errors import CollectionError
 from lianggang.collection.imports import Change, ImportPlan, import_apply, import_plan
@@ -122,15 +128,24 @@ class ImportOutcome:
     applied: bool = False
 
     @property
+    def goes_through(self) -> bool:
+        """Applied, or (a dry run) would be: nothing refused, or only what NONE leaves out."""
+        if self.applied:
+            return True
+        if not self.settings.dry_run:
+            return False
+        return not self.conflicts or (self.settings.atomic_mode == "NONE" and bool(self.changes))
+
+    @property
     def ok(self) -> bool:
-        return not self.conflicts or (self.settings.atomic_mode == "NONE" and self.applied)
+        return not self.conflicts or (self.settings.atomic_mode == "NONE" and self.goes_through)
 
     def summary(self) -> dict[str, Any]:
         return dhis2.import_summary(
             count=self.count,
             conflicts=self.conflicts,
             options=self.settings.as_dhis2(),
-            applied=self.applied or (self.settings.dry_run and not self.conflicts),
+            applied=self.goes_through,
         )
 
 
@@ -452,6 +467,19 @@ def values_export(req: ExportRequest) -> ExportFile:
             media_type = "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8"
     elif req.format == "jsonstat":
         content = _jsonstat_figures(req) if figures else _jsonstat_values(req)
+    elif req.what == "indicators":  # csv or xlsx of the indicator values, year by year
+        figures = True
+        table = [
+            row
+            for year in req.years
+            for row in export_indicators(outline=req.outline, year=year, orgunit=req.orgunit)
+        ]
+        if req.format == "xlsx":
+            content = write_xlsx(INDICATOR_COLUMNS, table, req.note)
+        else:
+            buf = io.StringIO()
+            write_csv(INDICATOR_COLUMNS, table, buf, req.note)
+            content = buf.getvalue().encode()
     else:
         rows = approved_rows(req)
         if req.format == "dhis2-json":
