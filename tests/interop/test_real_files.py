@@ -1,5 +1,6 @@
-"""The real files of other systems (../shared/reference/interop/): what is accepted, what is
-refused, and why. The metadata each file names is created here, under the demo prefecture."""
+"""The real files of other systems (tests/fixtures/interop/, copied from the shared reference):
+what is accepted, what is refused, and why. The metadata each file names is created here, under
+the demo prefecture."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "reference" / "interop"
+INTEROP = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
 DHIS2 = INTEROP / "dhis2"
 OPENSDG = INTEROP / "opensdg-canada"
 
