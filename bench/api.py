@@ -4,15 +4,16 @@ Prints figures; it is not a test. It uses the demo prefecture in its own Postgre
 (``lianggang_bench``, as bench/web_load.py), serves the app with waitress on a loopback port,
 then
 
-1. opens a bench round (the year 2099, removed again at the end) and posts every value of it
-   for every unit in one ``POST /api/v1/data-values`` (new values), then again with every value
-   changed (updates), and prints values per second;
+1. opens ``--years`` bench rounds (2090–2099 by default, removed again at the end) and posts
+   every value of them for every unit in one ``POST /api/v1/data-values`` (new values), then
+   again with every value changed (updates), then once more changed as a DHIS2 dataValueSet
+   through ``POST /api/v1/imports/values``, and prints values per second;
 2. lets ``--clients`` threads ask ``GET /api/v1/indicator-values`` and ``/assessments`` for
    ``--seconds`` and prints p50/p95 latency and errors.
 
 Goals (issue 8): bulk import ≥ 50 000 values/s; figure query p95 < 50 ms.
 
-    .venv/bin/python bench/api.py [--clients 10] [--seconds 15]
+    .venv/bin/python bench/api.py [--years 10] [--clients 10] [--seconds 15]
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_load import DEFAULT_URL, ROOT, _create_database, _free_port, _percentile, _set_up, _wait
 
-YEAR = 2099
+LAST_YEAR = 2099
+YEARS = range(LAST_YEAR - 9, LAST_YEAR + 1)  # set from --years
 QUERIES = [
     "/api/v1/indicator-values?indicator=c21-imr&orgunit=513300",
     "/api/v1/indicator-values?indicator=w21-mmr&level=4&year_from=2024",
@@ -57,7 +59,8 @@ def _bench_user() -> str:
     root = users.filter(username="bench-root").first() or users.create_superuser(
         "bench-root", "", None
     )
-    round_open(actor=root, year=YEAR, closes_on=dt.date(YEAR + 1, 4, 30))
+    for year in YEARS:
+        round_open(actor=root, year=year, closes_on=dt.date(LAST_YEAR + 1, 4, 30))
     clerk = users.filter(username="bench-clerk").first()
     if clerk is None:
         clerk = users.create_user("bench-clerk", password=None)
@@ -72,17 +75,18 @@ def _bench_user() -> str:
 
 
 def _clear() -> None:
-    """Remove the bench round and everything entered into it."""
+    """Remove the bench rounds and everything entered into them."""
     from lianggang.collection.models import DataValue, DataValueAudit, Round, Submission
 
-    DataValueAudit.objects.filter(year=YEAR).delete()
-    DataValue.objects.filter(year=YEAR).delete()
-    Submission.objects.filter(round__year=YEAR).delete()
-    Round.objects.filter(year=YEAR).delete()
+    years = range(LAST_YEAR - 99, LAST_YEAR + 1)
+    DataValueAudit.objects.filter(year__in=years).delete()
+    DataValue.objects.filter(year__in=years).delete()
+    Submission.objects.filter(round__year__in=years).delete()
+    Round.objects.filter(year__in=years).delete()
 
 
 def _values(bump: int) -> list[dict[str, object]]:
-    """Every element × breakdown × unit of the bench round's submissions."""
+    """Every element × breakdown × unit of the bench rounds' submissions."""
     from lianggang.collection.models import Submission
     from lianggang.framework.models import DisaggregationOption
 
@@ -92,8 +96,8 @@ def _values(bump: int) -> list[dict[str, object]]:
     rng = random.Random(bump)
     out: list[dict[str, object]] = []
     for sub in (
-        Submission.objects.filter(round__year=YEAR)
-        .select_related("orgunit", "data_set")
+        Submission.objects.filter(round__year__in=YEARS)
+        .select_related("orgunit", "data_set", "round")
         .prefetch_related("data_set__elements")
     ):
         for element in sub.data_set.elements.all():
@@ -103,7 +107,7 @@ def _values(bump: int) -> list[dict[str, object]]:
                     {
                         "element": element.code,
                         "orgunit": sub.orgunit.code,
-                        "year": YEAR,
+                        "year": sub.round.year,
                         "disaggregation": breakdown,
                         "value": rng.randint(10, 1000) + bump,
                     }
@@ -112,16 +116,30 @@ def _values(bump: int) -> list[dict[str, object]]:
 
 
 def _post(
-    port: int, token: str, values: list[dict[str, object]]
+    port: int, token: str, values: list[dict[str, object]], *, dhis2: bool = False
 ) -> tuple[float, dict[str, object]]:
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    body = json.dumps({"values": values})
+    if dhis2:
+        url = "/api/v1/imports/values?format=dhis2-json"
+        body = json.dumps(
+            {
+                "dataValues": [
+                    {
+                        "dataElement": v["element"],
+                        "period": str(v["year"]),
+                        "orgUnit": v["orgunit"],
+                        "categoryOptionCombo": v["disaggregation"],
+                        "value": str(v["value"]),
+                    }
+                    for v in values
+                ]
+            }
+        )
+    else:
+        url, body = "/api/v1/data-values", json.dumps({"values": values})
     started = time.perf_counter()
     con.request(
-        "POST",
-        "/api/v1/data-values",
-        body,
-        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        "POST", url, body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     )
     response = con.getresponse()
     answer = json.loads(response.read())
@@ -160,14 +178,17 @@ def _client(
 
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--years", type=int, default=10, help="bench rounds to fill at once")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--url", default=os.environ.get("BENCH_WEB_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
+    global YEARS
+    YEARS = range(LAST_YEAR - args.years + 1, LAST_YEAR + 1)
     _create_database(args.url)
     _set_up(args.url)
     token = _bench_user()
-    created, updated = _values(0), _values(1)
+    created, updated, again = _values(0), _values(1), _values(2)
     print(f"database: PostgreSQL {args.url.split('@')[-1]} (demo prefecture, synthetic)")
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 (our own command, our own arguments)
@@ -186,13 +207,18 @@ def main() -> int:
     )
     try:
         _wait(port, time.monotonic() + 30)
-        print(f"bulk write, one POST /api/v1/data-values of {len(created)} values:")
-        for label, values in (("new values", created), ("every value changed", updated)):
-            seconds, answer = _post(port, token, values)
-            print(
-                f"  {label}: {seconds:.2f} s, {len(values) / seconds:,.0f} values/s "
-                f"(changed {answer.get('changed')}, unchanged {answer.get('unchanged')})"
-            )
+        print(
+            f"bulk write of {len(created)} values ({len(YEARS)} years × every unit, element "
+            "and breakdown) in one request:"
+        )
+        for label, values, dhis2 in (
+            ("POST /api/v1/data-values, new values", created, False),
+            ("POST /api/v1/data-values, every value changed", updated, False),
+            ("POST /api/v1/imports/values (DHIS2 JSON), every value changed", again, True),
+        ):
+            seconds, answer = _post(port, token, values, dhis2=dhis2)
+            count = answer.get("importCount", answer)
+            print(f"  {label}: {seconds:.2f} s, {len(values) / seconds:,.0f} values/s ({count})")
         times: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()

@@ -78,12 +78,14 @@ def _set_up(url: str) -> None:
 
     from lianggang.accounts.models import Membership, Role
     from lianggang.analytics.store import analytics_rebuild
+    from lianggang.cli import _ledger_key_ensure
     from lianggang.demo.services import demo_load
     from lianggang.framework.services import framework_load
     from lianggang.orgunits.models import OrgUnit
     from lianggang.orgunits.services import orgunits_load
 
     call_command("migrate", interactive=False, verbosity=0)
+    _ledger_key_ensure(sys.stdout)  # the demo's ledger encrypts; a fresh machine has no key yet
     orgunits_load()
     framework_load()
     if demo_load().loaded:

@@ -218,3 +218,30 @@ def test_nul_characters_are_refused_at_the_door() -> None:
     body = '{"values": [{"element": "a\\u0000", "orgunit": "x", "year": 2026, "value": 1}]}'
     posted = Client().post("/api/v1/data-values", body, content_type="application/json", **headers)
     assert posted.status_code == 422
+
+
+def test_figure_queries_are_served_from_the_cache_until_the_figures_change() -> None:
+    from lianggang.analytics.models import IndicatorValue
+    from lianggang.analytics.versions import figures_changed
+
+    headers = _token(member("api_leader", *ROLES["leader"]))
+    url = "/api/v1/indicator-values?indicator=c21-imr&orgunit=513300&year_from=2024&year_to=2024"
+    first = Client().get(url, **headers).json()
+    [item] = first["items"]
+    assert first["count"] == 1
+    # A change behind the figures' back is not seen: the answer comes from the cache …
+    IndicatorValue.objects.filter(
+        indicator__code="c21-imr", orgunit__code="513300", year=2024, disaggregation="total"
+    ).update(value=123.4)
+    assert Client().get(url, **headers).json() == first
+    # … the same query asked otherwise (another order) is the same answer, and a new figures
+    # version (what an approval or a rebuild gives) is seen at once.
+    swapped = (
+        "/api/v1/indicator-values?year_to=2024&year_from=2024&orgunit=513300&indicator=c21-imr"
+    )
+    assert Client().get(swapped, **headers).json() == first
+    figures_changed()
+    assert Client().get(url, **headers).json()["items"][0]["value"] == 123.4
+    assert item["value"] != 123.4
+    paged = Client().get(url + "&page=2", **headers).json()
+    assert paged == {"items": [], "count": 1}

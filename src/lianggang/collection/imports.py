@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -18,7 +19,7 @@ from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import DataElement, DisaggregationOption
 
 from .access import Action, access_submission, role_allows, submissions_visible_to
-from .models import Channel, DataValue, RoundState, Submission
+from .models import Channel, DataSet, DataValue, RoundState, Submission
 from .services import EDITABLE, Entry, datavalues_save_many, parse_number
 from .validation import Cell, Finding, validate_many
 from .workbook import Problem, RawValue, ReadResult
@@ -38,6 +39,12 @@ class Change:
     version: int
     sheet: str
     row: int
+
+
+class Stored(NamedTuple):
+    value: float
+    comment: str
+    version: int
 
 
 @dataclass
@@ -81,12 +88,13 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
     elements = {e.code: e for e in DataElement.objects.all()}
     options = dict(DisaggregationOption.objects.values_list("code", "category__code"))
     submissions = _submissions_for(read, target)
-    existing = {
-        (v.orgunit.code, v.element.code, v.disaggregation, v.year): v
-        for v in DataValue.objects.filter(
-            submission__in={s.pk for s in submissions.values()}
-        ).select_related("orgunit", "element")
-    }
+    # Plain rows, not model instances: a large import reads thousands of them.
+    stored = DataValue.objects.filter(
+        submission__in={s.pk for s in submissions.values()}
+    ).values_list(
+        "orgunit__code", "element__code", "disaggregation", "year", "value", "comment", "version"
+    )
+    existing = {(o, e, d, y): Stored(value, c, version) for o, e, d, y, value, c, version in stored}
     # Which of these submissions the user may edit: one query, not one per submission.
     allowed = (
         set(
@@ -246,12 +254,17 @@ def _submissions_for(
         qs = qs.filter(pk=target.pk)
     elif read.data_set:
         qs = qs.filter(data_set__code=read.data_set)
+    subs = list(qs.select_related("round", "orgunit", "data_set"))
+    # The elements of each data set, once per data set rather than once per submission.
+    codes: dict[int, list[str]] = defaultdict(list)
+    for data_set_id, code in DataSet.elements.through.objects.filter(
+        dataset_id__in={s.data_set_id for s in subs}
+    ).values_list("dataset_id", "dataelement__code"):
+        codes[data_set_id].append(code)
     result: dict[tuple[str, str, int], Submission] = {}
-    for sub in qs.select_related("round", "orgunit", "data_set").prefetch_related(
-        "data_set__elements"
-    ):
-        for el in sub.data_set.elements.all():
-            result.setdefault((sub.orgunit.code, el.code, sub.round.year), sub)
+    for sub in subs:
+        for code in codes[sub.data_set_id]:
+            result.setdefault((sub.orgunit.code, code, sub.round.year), sub)
     return result
 
 

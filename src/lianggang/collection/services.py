@@ -39,7 +39,7 @@ from .access import (
     role_allows,
     submissions_visible_to,
 )
-from .bulk import insert_rows
+from .bulk import insert_values, update_rows
 from .errors import CollectionError, ErrorCode, Forbidden, NotFound
 from .models import (
     Channel,
@@ -203,6 +203,38 @@ def datavalues_save(
     )[submission_id]
 
 
+@dataclass(slots=True)
+class _NewValue:
+    """A value to create, as cheap to make as a tuple (imports make tens of thousands)."""
+
+    element_id: int
+    orgunit_id: int
+    year: int
+    disaggregation: str
+    value: float
+    comment: str
+    submission_id: int
+    updated_by_id: int
+    updated_at: Any
+    version: int = 1
+    pk: None = None
+    updated_by: Any = None
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "element_id": self.element_id,
+            "orgunit_id": self.orgunit_id,
+            "year": self.year,
+            "disaggregation": self.disaggregation,
+            "value": self.value,
+            "comment": self.comment,
+            "version": self.version,
+            "submission_id": self.submission_id,
+            "updated_at": self.updated_at,
+            "updated_by_id": self.updated_by_id,
+        }
+
+
 @transaction.atomic
 def datavalues_save_many(
     *,
@@ -239,20 +271,26 @@ def datavalues_save_many(
     options_of: dict[str, set[str]] = {}
     for code, category in DisaggregationOption.objects.values_list("code", "category__code"):
         options_of.setdefault(category, set()).add(code)
-    existing: dict[tuple[int, int, str, str], DataValue] = {
-        (v.orgunit_id, v.year, v.element.code, v.disaggregation): v
+    code_of = dict(
+        DataElement.objects.filter(
+            code__in={e.element for es in entries.values() for e in es}
+        ).values_list("pk", "code")
+    )
+    # No joins: thousands of rows each made one instance, not three (the user who last
+    # changed a value is read only for a conflict's message).
+    existing: dict[tuple[int, int, str, str], DataValue | _NewValue] = {
+        (v.orgunit_id, v.year, code_of[v.element_id], v.disaggregation): v
         for v in DataValue.objects.select_for_update(of=("self",))
         .filter(
             orgunit_id__in={s.orgunit_id for s in submissions},
             year__in={s.round.year for s in submissions},
-            element__code__in={e.element for es in entries.values() for e in es},
+            element_id__in=code_of,
         )
-        .select_related("element", "updated_by")
         .order_by("pk")
     }
     now = timezone.now()
-    audits: list[DataValueAudit] = []
-    to_create: dict[tuple[int, int, str, str], DataValue] = {}
+    audits: list[dict[str, Any]] = []
+    to_create: dict[tuple[int, int, str, str], _NewValue] = {}
     to_update: dict[tuple[int, int, str, str], DataValue] = {}
     to_delete: list[int] = []
     results: dict[int, SaveResult] = {}
@@ -297,32 +335,35 @@ def datavalues_save_many(
                 result.versions[cell] = current.version
                 continue
             audits.append(
-                DataValueAudit(
-                    element_id=element.pk,
-                    orgunit_id=sub.orgunit_id,
-                    year=year,
-                    disaggregation=entry.disaggregation,
-                    submission_id=sub.pk,
-                    old_value=current.value if current else None,
-                    new_value=value,
-                    old_comment=current.comment if current else "",
-                    new_comment=comment,
-                    actor_id=actor.pk,
-                    channel=channel,
-                    reason=reason,
-                )
+                {
+                    "element_id": element.pk,
+                    "orgunit_id": sub.orgunit_id,
+                    "year": year,
+                    "disaggregation": entry.disaggregation,
+                    "submission_id": sub.pk,
+                    "old_value": current.value if current else None,
+                    "new_value": value,
+                    "old_comment": current.comment if current else "",
+                    "new_comment": comment,
+                    "actor_id": actor.pk,
+                    "at": now,
+                    "channel": channel,
+                    "reason": reason,
+                }
             )
             touched.setdefault(sub.pk, []).append(cell)
             if value is None:
                 assert current is not None
-                if to_create.pop(key, None) is None:
+                if isinstance(current, _NewValue):  # created earlier in this same call
+                    del to_create[key]
+                else:
                     to_delete.append(current.pk)
                     to_update.pop(key, None)
                 existing.pop(key)
                 result.deleted += 1
                 result.versions[cell] = 0
             elif current is None:
-                existing[key] = to_create[key] = DataValue(
+                existing[key] = to_create[key] = _NewValue(
                     element_id=element.pk,
                     orgunit_id=sub.orgunit_id,
                     year=year,
@@ -331,7 +372,7 @@ def datavalues_save_many(
                     comment=comment,
                     submission_id=sub.pk,
                     updated_by_id=actor.pk,
-                    version=1,
+                    updated_at=now,
                 )
                 result.created += 1
                 result.versions[cell] = 1
@@ -341,19 +382,17 @@ def datavalues_save_many(
                 current.version += 1
                 current.updated_by = actor
                 current.updated_at = now
-                if current.pk is not None:
+                if isinstance(current, DataValue):
                     to_update[key] = current
                 result.updated += 1
                 result.versions[cell] = current.version
     # Written in bulk: one statement per kind of change, whatever the number of cells.
     DataValue.objects.filter(pk__in=to_delete).delete()
-    insert_rows(list(to_create.values()))
-    DataValue.objects.bulk_update(
-        to_update.values(),
-        ["value", "comment", "version", "updated_by", "updated_at"],
-        batch_size=2000,
+    insert_values(DataValue, [v.row() for v in to_create.values()])
+    update_rows(
+        list(to_update.values()), ["value", "comment", "version", "updated_by", "updated_at"]
     )
-    insert_rows(audits)
+    insert_values(DataValueAudit, audits)
     findings = validate_many([(s, touched[s.pk]) for s in submissions if s.pk in touched])
     for pk, found in findings.items():
         results[pk].findings = found

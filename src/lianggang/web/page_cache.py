@@ -14,26 +14,19 @@ since the version is read from the database on each request and so agrees across
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from lianggang.analytics.figure_cache import cached_content
 from lianggang.analytics.versions import figures_version
 
-# A safety net only: a page is normally replaced because the version moved, long before this.
-PAGE_SECONDS = 600
-
-# One rendering per page at a time in a process: when the version moves, the readers of a page
-# that arrive while it is being rendered wait for that rendering instead of repeating it.
-_rendering: dict[str, threading.Lock] = {}
-_rendering_guard = threading.Lock()
+__all__ = ["cached_content", "figures_response", "page_key"]
 
 
 def page_key(page: str, params: Iterable[str]) -> str:
@@ -67,23 +60,3 @@ def figures_response(
         "web/figures_page.html",
         {"page_title": content["title"], "main": mark_safe(content["main"]), "charts": charts},  # noqa: S308 (our own rendered template)
     )
-
-
-def cached_content(key: str, render_content: Callable[[], dict[str, str]]) -> dict[str, str]:
-    """The content cached under ``key``, else ``render_content()`` once, however many threads
-    ask for it meanwhile."""
-    content: dict[str, str] | None = cache.get(key)
-    if content is not None:
-        return content
-    with _rendering_guard:
-        lock = _rendering.setdefault(key, threading.Lock())
-    try:
-        with lock:
-            content = cache.get(key)  # rendered while this request waited
-            if content is None:
-                content = render_content()
-                cache.set(key, content, PAGE_SECONDS)
-    finally:
-        with _rendering_guard:
-            _rendering.pop(key, None)
-    return content
