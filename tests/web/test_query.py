@@ -102,3 +102,21 @@ def test_query_count(leader: Client, django_assert_max_num_queries: Any) -> None
     leader.get(QUERY)
     with django_assert_max_num_queries(14):
         assert leader.get(QUERY).status_code == 200
+
+
+def test_json_stat_export_holds_the_selection(leader: Client) -> None:
+    from lianggang.interop.jsonstat import read_values
+
+    response = leader.get(QUERY + "&d=all&format=jsonstat")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    values = read_values(response.content)
+    stored = IndicatorValue.objects.filter(
+        indicator__code__in=["c21-imr", "c21-preschool"],
+        orgunit__code__in=["513300", "513301"],
+        year__in=[2022, 2023, 2024],
+    ).exclude(value=None)
+    assert len(values) == stored.count()
+    for v in stored.select_related("indicator", "orgunit"):
+        key = (v.indicator.code, v.orgunit.code, str(v.year), v.disaggregation)
+        assert values[key] == pytest.approx(v.value)

@@ -19,6 +19,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from lianggang.analytics.figure_cache import cached_content
 from lianggang.analytics.models import Assessment, IndicatorValue
+from lianggang.analytics.query import Problem as QueryProblem
+from lianggang.analytics.query import Selection, query_select, query_values
 from lianggang.analytics.versions import figures_version
 from lianggang.collection.access import submissions_visible_to
 from lianggang.collection.imports import import_apply, import_plan
@@ -38,6 +40,7 @@ from lianggang.framework.models import (
     Outline,
     TargetOverride,
 )
+from lianggang.interop.service import jsonstat_of_figures, query_figure_rows
 from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.reports.models import ReportRun
 from lianggang.reports.render import CONTENT_TYPES
@@ -486,6 +489,83 @@ def assessments(
         )
 
     return _figures_page(request, "assessments", AssessmentPage, query, paging)
+
+
+class QueryIn(Schema):
+    indicator: list[str] = Field(default_factory=list, max_length=500)
+    orgunit: list[str] = Field(default_factory=list, max_length=500)
+    year_from: int = Field(ge=1900, le=2200)
+    year_to: int | None = Field(None, ge=1900, le=2200)
+    breakdowns: bool = False
+
+
+class QueryIndicatorOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    decimals: int
+
+
+class QueryUnitOut(Schema):
+    code: str
+    name: str
+    level: int
+
+
+class QueryOut(Schema):
+    indicators: list[QueryIndicatorOut]
+    orgunits: list[QueryUnitOut]
+    years: list[int]
+    values: list[IndicatorValueOut]
+
+
+def _query(q: QueryIn) -> Selection:
+    sel, problems = query_select(
+        indicators=q.indicator,
+        orgunits=q.orgunit,
+        year_from=q.year_from,
+        year_to=q.year_to,
+        breakdowns=q.breakdowns,
+    )
+    if not sel.indicators and not problems:
+        problems.append(QueryProblem("indicator", _("Choose at least one indicator.")))
+    if not sel.units and not any(p.field == "orgunit" for p in problems):
+        problems.append(QueryProblem("orgunit", _("Choose at least one org unit.")))
+    if not sel.years:
+        problems.append(QueryProblem("year_from", _("No year between 2010 and 2030 chosen.")))
+    if problems:
+        raise ApiErrors(
+            422, [{"code": "invalid", "message": p.message, "field": p.field} for p in problems]
+        )
+    return sel
+
+
+@figures.get("/query", response={200: QueryOut, **ERRORS})
+def query(request: HttpRequest, q: Query[QueryIn]) -> Any:
+    """The query page's selection: indicators × org units × years (× every breakdown), with
+    the indicators' and units' names; at most 20 000 cells."""
+    sel = _query(q)
+    values = query_values(sel).select_related("indicator", "orgunit")
+    return {
+        "indicators": sel.indicators,
+        "orgunits": sel.units,
+        "years": sel.years,
+        "values": values.order_by("indicator__code", "orgunit__path", "year", "disaggregation"),
+    }
+
+
+@figures.get("/query/jsonstat", response={200: dict[str, Any], **ERRORS})
+def query_jsonstat(request: HttpRequest, q: Query[QueryIn]) -> HttpResponse:
+    """The same selection as a JSON-stat 2.0 dataset (dimensions indicator, orgunit, year,
+    disaggregation; status "u" marks a rate on fewer than 20 events)."""
+    sel = _query(q)
+    content = jsonstat_of_figures(
+        query_figure_rows(sel),
+        label=_("Query"),
+        note=DEMO_LABEL if data_is_demo() else "",
+    )
+    return HttpResponse(content, content_type="application/json")
 
 
 # ---- Data values --------------------------------------------------------------------------

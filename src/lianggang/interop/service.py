@@ -28,6 +28,7 @@ from lianggang.analytics.exports import (
     write_xlsx,
 )
 from lianggang.analytics.models import IndicatorValue
+from lianggang.analytics.query import Selection, query_values
 from lianggang.collection.errors import CollectionError
 from lianggang.collection.imports import Change, ImportPlan, import_apply, import_plan
 from lianggang.collection.models import Channel
@@ -413,6 +414,37 @@ def figure_rows(req: ExportRequest) -> list[FigureRow]:
     if req.orgunit is not None:
         qs = qs.filter(orgunit__in=orgunit_descendants(req.orgunit, include_self=True))
     rows = qs.order_by("indicator__code", "orgunit__path", "year", "disaggregation").values_list(
+        "indicator__code",
+        "orgunit__code",
+        "year",
+        "disaggregation",
+        "value",
+        "indicator__unit",
+        "unstable",
+        "numerator",
+        "denominator",
+    )
+    return [
+        FigureRow(
+            ind,
+            ou,
+            year,
+            dis,
+            category_of.get(dis, "") if dis != TOTAL else "",
+            value,
+            unit,
+            unstable,
+            num,
+            den,
+        )
+        for ind, ou, year, dis, value, unit, unstable, num, den in rows
+    ]
+
+
+def query_figure_rows(sel: Selection) -> list[FigureRow]:
+    """The indicator values of a query selection (analytics.query), as the writers need them."""
+    category_of = dict(DisaggregationOption.objects.values_list("code", "category__code"))
+    rows = query_values(sel).values_list(
         "indicator__code",
         "orgunit__code",
         "year",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -18,29 +18,23 @@ from django.utils.translation import gettext as _
 
 from lianggang.analytics.exports import write_xlsx
 from lianggang.analytics.models import IndicatorValue
+from lianggang.analytics.query import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_CELLS,
+    Selection,
+    query_select,
+    query_values,
+)
 from lianggang.collection.selectors import data_is_demo
 from lianggang.demo.services import DEMO_LABEL
 from lianggang.framework.models import DisaggregationOption, Indicator, Outline
+from lianggang.interop.service import jsonstat_of_figures, query_figure_rows
 from lianggang.orgunits.models import Level, OrgUnit
 
 from .presentation import format_value
 from .templatetags.lianggang import tr
 from .views import figures_page
-
-MAX_CELLS = 20_000
-FIRST_YEAR, LAST_YEAR = 2010, 2030
-
-
-@dataclass
-class Selection:
-    indicators: list[Indicator] = field(default_factory=list)
-    units: list[OrgUnit] = field(default_factory=list)
-    years: list[int] = field(default_factory=list)
-    breakdowns: bool = False
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.indicators and self.units and self.years)
 
 
 @dataclass
@@ -51,33 +45,27 @@ class Pivot:
 
 
 def _selection(request: HttpRequest) -> tuple[Selection, list[str]]:
+    """The selection in the address (i=, u=, from=, to=, d=all), as analytics reads it."""
     problems = []
-    wanted = request.GET.getlist("i")
-    by_code = {i.code: i for i in Indicator.objects.filter(code__in=wanted)}
-    indicators = [by_code[c] for c in wanted if c in by_code]
-    unknown = [c for c in wanted if c not in by_code]
-    if unknown:
-        problems.append(_("Unknown indicators: %(codes)s.") % {"codes": ", ".join(unknown)})
-    codes = request.GET.getlist("u")
-    units_by_code = {u.code: u for u in OrgUnit.objects.filter(code__in=codes, aggregated=True)}
-    units = [units_by_code[c] for c in codes if c in units_by_code]
     try:
         first = int(request.GET.get("from") or 0)
         last = int(request.GET.get("to") or 0)
     except ValueError:
         first = last = 0
         problems.append(_("The years must be numbers such as 2024."))
-    years = list(range(max(first, FIRST_YEAR), min(last, LAST_YEAR) + 1)) if first else []
-    return Selection(indicators, units, years, request.GET.get("d") == "all"), problems
+    sel, found = query_select(
+        indicators=request.GET.getlist("i"),
+        orgunits=request.GET.getlist("u"),
+        year_from=first or None,
+        year_to=last or None,
+        breakdowns=request.GET.get("d") == "all",
+    )
+    return sel, problems + [p.message for p in found]
 
 
 def _pivot(sel: Selection) -> Pivot:
     """Rows: indicator × unit (× breakdown); columns: the years."""
-    values = IndicatorValue.objects.filter(
-        indicator__in=sel.indicators, orgunit__in=sel.units, year__in=sel.years
-    )
-    if not sel.breakdowns:
-        values = values.filter(disaggregation="total")
+    values = query_values(sel)
     cell: dict[tuple[int, int, str, int], IndicatorValue] = {
         (v.indicator_id, v.orgunit_id, v.disaggregation, v.year): v for v in values
     }
@@ -131,19 +119,26 @@ def _export(pivot: Pivot, fmt: str) -> HttpResponse:
     return response
 
 
+def _jsonstat(sel: Selection) -> HttpResponse:
+    """The selection's values as a JSON-stat 2.0 dataset (every breakdown asked for)."""
+    content = jsonstat_of_figures(
+        query_figure_rows(sel), label=_("Query"), note=DEMO_LABEL if data_is_demo() else ""
+    )
+    response = HttpResponse(content, content_type="application/json")
+    name = quote(f"{_('query')}.json")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
 @figures_page
 def query(request: HttpRequest) -> HttpResponse:
     sel, problems = _selection(request)
     pivot = None
-    cells = len(sel.indicators) * len(sel.units) * len(sel.years)
-    if sel.complete and cells > MAX_CELLS:
-        problems.append(
-            _("That is %(n)d cells; choose at most %(max)d (fewer indicators, units or years).")
-            % {"n": cells, "max": MAX_CELLS}
-        )
-    elif sel.complete:
-        pivot = _pivot(sel)
+    if sel.complete and sel.cells <= MAX_CELLS:
         fmt = request.GET.get("format")
+        if fmt == "jsonstat":
+            return _jsonstat(sel)
+        pivot = _pivot(sel)
         if fmt in ("csv", "xlsx"):
             return _export(pivot, fmt)
     grouped: dict[int, list[Indicator]] = {}
