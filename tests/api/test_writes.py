@@ -149,3 +149,52 @@ def test_a_report_is_requested_polled_and_downloaded(ctx: dict[str, Any]) -> Non
     refused = _post("/api/v1/reports", body, outsider)
     assert refused.status_code == 422
     assert ReportRun.objects.count() == 1
+
+
+# Each role against every write endpoint: what it may do answers 2xx; what is in its scope but
+# not its to do, 403 (or the checks' 422); what is not in its scope at all, 404 as if absent.
+WRITE_ROLES = {
+    "committee": (Role.COMMITTEE_OFFICER, "513300", None),
+    "county": (Role.COUNTY_OFFICER, "513301", None),
+    "clerk": (Role.CLERK, "513301", ["health"]),
+    "leader": (Role.VIEWER, "513300", None),
+    "federation": (Role.FEDERATION_OFFICER, "513300", None),
+    "caseworker": (Role.CASE_WORKER, "513301", None),
+}
+EXPECTED = {
+    #             values  listed  submit  approve  report 513301  report 513300
+    "committee": (422, True, 403, 200, 202, 202),
+    "county": (422, True, 403, 200, 202, 422),
+    "clerk": (200, True, 200, 403, 202, 422),
+    "leader": (422, False, 404, 404, 202, 202),
+    "federation": (422, False, 404, 404, 202, 202),
+    "caseworker": (422, False, 404, 404, 202, 422),
+}
+
+
+@pytest.mark.parametrize("role", sorted(WRITE_ROLES))
+def test_every_write_endpoint_answers_each_role_as_its_scope_allows(
+    role: str, ctx: dict[str, Any]
+) -> None:
+    user = member(f"w_{role}", *WRITE_ROLES[role])
+    values, listed, submit, approve, report_county, report_prefecture = EXPECTED[role]
+    one = [{"element": "live_births", "orgunit": "513301", "year": 2026, "value": 1480}]
+    dry = {"values": one, "dry_run": True}  # written for real above; here, who may
+    assert _post("/api/v1/data-values", dry, user).status_code == values
+    assert not DataValue.objects.filter(year=2026).exists()
+    subs = Client().get("/api/v1/submissions?year=2026", **_auth(user)).json()
+    assert (ctx["kangding"].pk in {s["id"] for s in subs["items"]}) == listed
+    url = f"/api/v1/submissions/{ctx['kangding'].pk}/transitions"
+    assert _post(url, {"action": "submit"}, user).status_code == submit
+    if submit != 200:
+        assert _post(url, {"action": "submit"}, ctx["clerk"]).status_code == 200
+    assert _post(url, {"action": "approve"}, user).status_code == approve
+    for orgunit, expected in (("513301", report_county), ("513300", report_prefecture)):
+        body = {"kind": "annual", "outline": "children-2021", "orgunit": orgunit, "year": 2025}
+        asked = _post("/api/v1/reports", {**body, "format": "html"}, user)
+        assert asked.status_code == expected, (orgunit, asked.content)
+        if expected == 202:
+            run = asked.json()["id"]
+            assert Client().get(f"/api/v1/reports/{run}", **_auth(user)).status_code == 200
+            # Not built yet: no file, and the same answer as for a run that does not exist.
+            assert Client().get(f"/api/v1/reports/{run}/file", **_auth(user)).status_code == 404
