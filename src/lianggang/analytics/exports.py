@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from django.db.models import Q
 from openpyxl import Workbook
 
+from lianggang.cells import InertWriter, workbook_bytes
 from lianggang.collection.selectors import datavalues_approved
 from lianggang.framework.models import DataElement, Outline
 from lianggang.orgunits.models import OrgUnit
@@ -101,7 +100,7 @@ def _cell(v: Any) -> Any:
 
 def write_csv(columns: Sequence[str], rows: Iterable[Row], stream: IO[str], note: str = "") -> None:
     """Write a tidy CSV; a non-empty note (the demo label) becomes a last column on every row."""
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = InertWriter(stream, lineterminator="\n")
     writer.writerow([*columns, NOTE_COLUMN] if note else columns)
     for row in rows:
         cells = [_cell(v) for v in row]
@@ -121,6 +120,4 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Row], note: str = "") -> b
     if note:
         info = wb.create_sheet("说明 note")
         info.append([note])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -25,6 +25,8 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from lianggang.cells import UnsafeUpload, check_xlsx, restore, workbook_bytes
+
 from .models import Submission
 from .selectors import submission_grid
 
@@ -151,9 +153,7 @@ def template_workbook(submissions: list[Submission]) -> bytes:
                 _signature(data_set.code, year, sub.orgunit.code, codes),
             ]
         )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def read_workbook(content: bytes, *, max_bytes: int | None = None) -> ReadResult:
@@ -170,6 +170,11 @@ def read_workbook(content: bytes, *, max_bytes: int | None = None) -> ReadResult
         return result
     if not zipfile.is_zipfile(io.BytesIO(content)):
         result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
+        return result
+    try:
+        check_xlsx(content)
+    except UnsafeUpload as exc:
+        result.problems.append(Problem(str(exc)))
         return result
     try:
         # Read-only (streaming) mode, and the cached results of formulas read only when a
@@ -333,7 +338,7 @@ def read_csv(content: bytes) -> ReadResult:
                 (row["disaggregation"] or "total").strip() or "total",
                 year,
                 row["value"],
-                (row.get("comment") or "").strip(),
+                restore((row.get("comment") or "").strip()),
                 "",
                 rownum,
                 "value",

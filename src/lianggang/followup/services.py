@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from openpyxl.styles import Font
 from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
 from lianggang.analytics.models import Assessment, Status
+from lianggang.cells import workbook_bytes
 from lianggang.framework.models import Indicator, Outline
 from lianggang.orgunits.models import Department, OrgUnit
 
@@ -216,6 +216,4 @@ def followups_xlsx(items: list[FollowUp], today: dt.date, note: str = "") -> byt
         )
     for letter, width in zip("ABCDEFGHIJ", (28, 14, 24, 12, 12, 40, 12, 10, 8, 40), strict=True):
         ws.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lianggang.cells import InertWriter, restore
 from lianggang.collection.workbook import RawValue
 
 from .model import (
@@ -218,7 +219,7 @@ def read_csv(content: bytes, *, first_row_is_header: bool = True) -> Parsed:
             combo=cells[3],
             attribute=cells[4],
             value=cells[5],
-            comment=cells[8],
+            comment=restore(cells[8]),
             deleted=cells[10].lower() in _TRUE,
         )
         index += 1
@@ -256,7 +257,7 @@ def write_json(rows: Iterable[ExportRow], *, data_set: str = "") -> bytes:
 
 def write_csv(rows: Iterable[ExportRow]) -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = InertWriter(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow(

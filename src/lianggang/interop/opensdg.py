@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from lianggang.cells import InertWriter
 from lianggang.collection.workbook import RawValue
 
 from .figures import FigureRow
@@ -386,7 +387,7 @@ def _data_csv(
     orgunit_names: Mapping[str, str],
 ) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = InertWriter(buf, lineterminator="\n")
     writer.writerow([YEAR, SERIES, *columns, GEOGRAPHY, GEOCODE, VALUE])
     for label, which in _series(meta):
         for r in sorted(

@@ -8,9 +8,10 @@ rate on fewer than 20 events) are attributes. Codes not broken down by a dimensi
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
+
+from lianggang.cells import InertWriter
 
 from .figures import FigureRow
 from .model import number_text
@@ -73,7 +74,7 @@ def write(rows: Iterable[FigureRow], *, version: str = "2.0", note: str = "") ->
     if version not in ("1.0", "2.0"):
         raise ValueError(version)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = InertWriter(buf, lineterminator="\n")
     lead = ["STRUCTURE", "STRUCTURE_ID", "ACTION"] if version == "2.0" else ["DATAFLOW"]
     writer.writerow([*lead, *DIMENSIONS, "OBS_VALUE", *ATTRIBUTES])
     first = ["dataflow", STRUCTURE_ID, "I"] if version == "2.0" else [STRUCTURE_ID]

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lianggang.cells import check_xlsx, workbook_bytes
 from lianggang.orgunits.models import OrgUnit
 
 from .access import access_ledger_write
@@ -256,9 +257,7 @@ def ledger_template() -> bytes:
                     ws.add_data_validation(rule)
         ws.row_dimensions[1].hidden = True
         ws.freeze_panes = ws.cell(FIRST_ROW, 1)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass(frozen=True)
@@ -420,11 +419,7 @@ def _read(content: bytes, result: ImportResult) -> list[_Row]:
         )
         return []
     try:
-        if (
-            sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(content)).infolist())
-            > 20 * max_bytes
-        ):
-            raise zipfile.BadZipFile("expands too much")
+        check_xlsx(content)  # an UnsafeUpload is a ValueError: its message says why
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
         result.problems.append(

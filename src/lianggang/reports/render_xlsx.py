@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from lianggang.cells import workbook_bytes
 
 from .document import Document, display_width
 
@@ -77,8 +78,6 @@ def render_xlsx(doc: Document) -> bytes:
             ws.column_dimensions[letter].width = min(max(12 if numeric else 8, longest + 2), limit)
     if not wb.sheetnames:
         wb.create_sheet(_("Tables"))
-    out = io.BytesIO()
     wb.properties.title = doc.title
     wb.properties.creator = "Lianggang"
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

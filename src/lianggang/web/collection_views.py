@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
+from lianggang.cells import InertWriter
 from lianggang.collection import selectors
 from lianggang.collection.access import (
     Action,
@@ -148,7 +148,7 @@ def round_detail(request: HttpRequest, year: int) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="late-{year}.csv"'
         response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-        writer = csv.writer(response)
+        writer = InertWriter(response)
         writer.writerow([_("Org unit"), _("Department"), _("Data set"), _("State"), _("Deadline")])
         for s in late:
             writer.writerow(
@@ -445,11 +445,6 @@ def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
     return redirect(back)
 
 
-def _cell_text(text: str) -> str:
-    """Text typed by users, made inert for spreadsheets (no formula starts a CSV cell)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @collection_view
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first; showing them marks them read."""
@@ -477,7 +472,7 @@ def round_audit(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{year}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = InertWriter(response)
     writer.writerow(
         [
             "at",
@@ -506,9 +501,9 @@ def round_audit(request: HttpRequest, year: int) -> HttpResponse:
                 a.year,
                 "" if a.old_value is None else a.old_value,
                 "" if a.new_value is None else a.new_value,
-                _cell_text(a.old_comment),
-                _cell_text(a.new_comment),
-                _cell_text(a.reason),
+                a.old_comment,
+                a.new_comment,
+                a.reason,
             ]
         )
     return response

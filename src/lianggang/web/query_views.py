@@ -6,7 +6,6 @@ exports (CSV, Excel) are exactly the table shown.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from lianggang.analytics.query import (
     query_select,
     query_values,
 )
+from lianggang.cells import InertWriter
 from lianggang.collection.selectors import data_is_demo
 from lianggang.demo.services import DEMO_LABEL
 from lianggang.framework.models import DisaggregationOption, Indicator, Outline
@@ -106,7 +106,7 @@ def _export(pivot: Pivot, fmt: str) -> HttpResponse:
         )
     else:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = InertWriter(buffer, lineterminator="\n")
         writer.writerow([*pivot.columns, *(["note"] if note else [])])
         for row in pivot.rows:
             writer.writerow([*row, *([note] if note else [])])
