@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lianggang.web.middleware.IdleExpiryMiddleware",
     "lianggang.web.middleware.LanguageCookieMiddleware",
     "lianggang.api.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,9 +167,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+# A login ends after this many seconds without a request (web.middleware.IdleExpiryMiddleware
+# moves the expiry on as the user works).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Behind HTTPS (production: nginx terminates TLS and says so in X-Forwarded-Proto): cookies only
+# over HTTPS, plain HTTP redirected, browsers told to keep to HTTPS. Off for the local demo.
+LIANGGANG_HTTPS = _env_bool("LIANGGANG_HTTPS", False)
+if LIANGGANG_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    # The app's own host name and the names below it; the preload flag does nothing until the
+    # domain's owner submits it to the browsers' list.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
 
 # The figures pages' rendered content (web/page_cache.py), in each server process's memory:
 # entries are keyed by the figures' version, read from the database, so processes agree

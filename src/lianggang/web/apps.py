@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +17,23 @@ def _framing_changed(sender: Any, **kwargs: Any) -> None:
     figures_changed()
 
 
+def _stamp_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A new login is a fresh session: its expiry needs no refresh for a while."""
+    import time
+
+    from .middleware import SESSION_TOUCHED
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_TOUCHED] = int(time.time())
+
+
 class WebConfig(AppConfig):
     name = "lianggang.web"
     verbose_name = _("Web pages")
 
     def ready(self) -> None:
+        user_logged_in.connect(_stamp_login, dispatch_uid="lianggang-stamp-login")
         # A change of the framework or the hierarchy (admin, loads) retires cached pages.
         for label in FRAMING_APPS:
             for model in apps.get_app_config(label).get_models():

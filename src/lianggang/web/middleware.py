@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -28,4 +29,35 @@ class LanguageCookieMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+SESSION_TOUCHED = "_touched"
+
+
+def touch_every() -> int:
+    """Seconds between two refreshes of a session's expiry: a tenth of the idle time, at most a
+    minute, so a busy reader does not write the session on every request."""
+    return max(0, min(60, settings.SESSION_COOKIE_AGE // 10))
+
+
+class IdleExpiryMiddleware:
+    """A login ends SESSION_COOKIE_AGE seconds after its last request, not after its first.
+
+    Each refresh saves the session, which moves its expiry (the cookie's and the database's);
+    refreshes are spaced by :func:`touch_every`. Login stamps the session (web/apps.py), so the
+    first requests after it write nothing more.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(SESSION_TOUCHED, 0)) >= touch_every():
+                session[SESSION_TOUCHED] = now  # modified: SessionMiddleware saves it
         return response
