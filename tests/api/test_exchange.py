@@ -181,3 +181,14 @@ def test_imports_refuse_unreadable_files_in_one_shape() -> None:
     )
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "format"
+
+
+@pytest.mark.usefixtures("open_round")
+def test_a_refused_file_counts_each_value_ignored_once() -> None:
+    clerk = member("i_clerk", *ROLES["clerk"])
+    doc = json.loads(_kangding_json("many"))  # the planner refuses row 1, the reader row 3
+    response = _post(json.dumps(doc).encode(), clerk)
+    assert response.status_code == 409
+    summary = response.json()["importSummary"]
+    assert len(summary["conflicts"]) == 2
+    assert summary["importCount"] == {"imported": 0, "updated": 0, "ignored": 3, "deleted": 0}

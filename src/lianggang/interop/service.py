@@ -304,8 +304,11 @@ def values_import(
             values = [v for v in values if (v.sheet, v.row) not in unwanted]
             plan = _plan(actor, values)
     refused = len(outcome.conflicts)
+    # Nothing written: every value read is ignored, once (the planner's refusals are among
+    # them), with the values refused while reading and the rows skipped.
+    nothing = len(parsed.conflicts) + len(outcome.skipped) + len(parsed.values)
     if not plan.ok or (outcome.conflicts and settings_.atomic_mode == "ALL"):
-        outcome.count.ignored = refused + len(outcome.skipped) + len(parsed.values)
+        outcome.count.ignored = nothing
         return outcome
     outcome.count.ignored = refused + len(outcome.skipped) + len(unwanted) + plan.unchanged
     outcome.changes = plan.changes
@@ -323,7 +326,7 @@ def values_import(
         import_apply(actor=actor, plan=plan, channel=channel)
     except CollectionError as exc:
         outcome.conflicts.append(Conflict(str(exc), code="E7631"))
-        outcome.count = ImportCount(ignored=len(parsed.values) + refused + len(outcome.skipped))
+        outcome.count = ImportCount(ignored=nothing)
         outcome.changes = []
         return outcome
     outcome.applied = True
