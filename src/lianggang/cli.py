@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from lianggang.interop import formats  # plain constants: no Django before setup
+
 OWN_COMMANDS = {
     "setup",
     "orgunits",
@@ -98,16 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--orgunit", help="GB/T 2260 code: this unit and the units below it")
     e.add_argument(
         "--format",
-        choices=[
-            "csv",
-            "xlsx",
-            "dhis2-json",
-            "dhis2-csv",
-            "adx",
-            "sdmx-csv",
-            "opensdg",
-            "jsonstat",
-        ],
+        choices=formats.EXPORT_FORMATS,
         default="csv",
     )
     e.add_argument("--sdmx-version", choices=["2.0", "1.0"], default="2.0", help="SDMX-CSV version")
@@ -124,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     im.add_argument(
         "--format",
-        choices=["csv", "xlsx", "dhis2-json", "dhis2-csv", "adx", "opensdg"],
+        choices=formats.IMPORT_FORMATS,
         help="the file's format, when its name does not tell",
     )
     im.add_argument(
@@ -136,19 +129,19 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--dry-run", action="store_true", help="check and list changes; write nothing")
     im.add_argument(
         "--import-strategy",
-        choices=["CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE"],
+        choices=formats.STRATEGIES,
         default="CREATE_AND_UPDATE",
         help="as DHIS2: CREATE leaves stored values alone, UPDATE adds none, DELETE removes",
     )
     im.add_argument(
         "--atomic-mode",
-        choices=["ALL", "NONE"],
+        choices=formats.ATOMIC_MODES,
         default="ALL",
         help="ALL: one refused value refuses the file; NONE: import the values that pass",
     )
     im.add_argument(
         "--id-scheme",
-        choices=["CODE", "UID", "NAME"],
+        choices=formats.ID_SCHEMES,
         default="CODE",
         help="DHIS2 and ADX identifiers: codes (UIDs are taken as codes) or names",
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lianggang.analytics.exports import (
@@ -49,24 +49,16 @@ from lianggang.orgunits.selectors import orgunit_descendants
 from . import adx, dhis2, jsonstat, opensdg, sdmx, tidy
 from .dhis2 import ExportRow, ImportCount
 from .figures import FigureRow
+from .formats import (
+    ATOMIC_MODES,
+    EXPORT_FORMATS,
+    FIGURE_FORMATS,
+    ID_SCHEMES,
+    IMPORT_FORMATS,
+    STRATEGIES,
+)
 from .model import TOTAL, Conflict, Parsed
 
-IMPORT_FORMATS = ("csv", "xlsx", "dhis2-json", "dhis2-csv", "adx", "opensdg")
-EXPORT_FORMATS = (
-    "csv",
-    "xlsx",
-    "dhis2-json",
-    "dhis2-csv",
-    "adx",
-    "sdmx-csv",
-    "opensdg",
-    "jsonstat",
-)
-# Formats whose observations are indicator values (the others carry the reported values).
-FIGURE_FORMATS = {"sdmx-csv", "opensdg"}
-STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
-ATOMIC_MODES = ("ALL", "NONE")
-ID_SCHEMES = ("CODE", "UID", "NAME")
 MEDIA_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
@@ -410,12 +402,21 @@ def approved_rows(req: ExportRequest) -> list[ExportRow]:
 
 def figure_rows(req: ExportRequest) -> list[FigureRow]:
     """Indicator values (every breakdown) of the outline in the years asked for."""
-    category_of = dict(DisaggregationOption.objects.values_list("code", "category__code"))
     qs = IndicatorValue.objects.filter(
         indicator__target__area__outline=req.outline, year__in=list(req.years)
     )
     if req.orgunit is not None:
         qs = qs.filter(orgunit__in=orgunit_descendants(req.orgunit, include_self=True))
+    return _figure_rows(qs)
+
+
+def query_figure_rows(sel: Selection) -> list[FigureRow]:
+    """The indicator values of a query selection (analytics.query), as the writers need them."""
+    return _figure_rows(query_values(sel))
+
+
+def _figure_rows(qs: QuerySet[IndicatorValue]) -> list[FigureRow]:
+    category_of = dict(DisaggregationOption.objects.values_list("code", "category__code"))
     rows = qs.order_by("indicator__code", "orgunit__path", "year", "disaggregation").values_list(
         "indicator__code",
         "orgunit__code",
@@ -433,38 +434,7 @@ def figure_rows(req: ExportRequest) -> list[FigureRow]:
             ou,
             year,
             dis,
-            category_of.get(dis, "") if dis != TOTAL else "",
-            value,
-            unit,
-            unstable,
-            num,
-            den,
-        )
-        for ind, ou, year, dis, value, unit, unstable, num, den in rows
-    ]
-
-
-def query_figure_rows(sel: Selection) -> list[FigureRow]:
-    """The indicator values of a query selection (analytics.query), as the writers need them."""
-    category_of = dict(DisaggregationOption.objects.values_list("code", "category__code"))
-    rows = query_values(sel).values_list(
-        "indicator__code",
-        "orgunit__code",
-        "year",
-        "disaggregation",
-        "value",
-        "indicator__unit",
-        "unstable",
-        "numerator",
-        "denominator",
-    )
-    return [
-        FigureRow(
-            ind,
-            ou,
-            year,
-            dis,
-            category_of.get(dis, "") if dis != TOTAL else "",
+            "" if dis == TOTAL else category_of.get(dis, ""),
             value,
             unit,
             unstable,
