@@ -74,6 +74,7 @@ lint: install
 	$(BIN)/mypy
 	DATABASE_URL=$(SQLITE_TEST_URL) $(LG) makemigrations --check --dry-run
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python -m lianggang.devtools.check_messages
+	$(BIN)/python -m lianggang.devtools.check_access
 
 test: lint test-sqlite test-postgres
 

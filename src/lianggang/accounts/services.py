@@ -64,6 +64,11 @@ def api_token_revoke(*, user: Any, token_id: int) -> bool:
     )
 
 
+def api_tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every live token of the user (their password changed); how many were."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
 def token_digest(raw: str) -> str:
     """The stored form of a token: tokens are long random strings, so a plain hash suffices."""
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -22,7 +22,7 @@ from lianggang.analytics.models import Assessment, IndicatorValue
 from lianggang.analytics.query import Problem as QueryProblem
 from lianggang.analytics.query import Selection, query_select, query_values
 from lianggang.analytics.versions import figures_version
-from lianggang.collection.access import submissions_visible_to
+from lianggang.collection.access import data_values_visible_to, submissions_visible_to
 from lianggang.collection.imports import import_apply, import_plan
 from lianggang.collection.models import Channel, DataValue, Submission, SubmissionState
 from lianggang.collection.selectors import data_is_demo
@@ -44,7 +44,12 @@ from lianggang.interop.service import jsonstat_of_figures, query_figure_rows
 from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.reports.models import ReportRun
 from lianggang.reports.render import CONTENT_TYPES
-from lianggang.reports.services import ReportRequestError, report_request, reports_visible_to
+from lianggang.reports.services import (
+    ReportRequestError,
+    report_orgunit,
+    report_request,
+    reports_visible_to,
+)
 
 from . import exchange
 from .auth import AUTH
@@ -583,9 +588,7 @@ class ValueFilter(Schema):
 @paginate(Page)
 def data_values(request: HttpRequest, filters: Query[ValueFilter]) -> Any:
     """Reported values in the caller's scope (org-unit subtree × departments), any state."""
-    qs = DataValue.objects.filter(
-        submission__in=submissions_visible_to(request.user)
-    ).select_related("element", "orgunit", "submission")
+    qs = data_values_visible_to(request.user).select_related("element", "orgunit", "submission")
     if filters.element:
         qs = qs.filter(element__code__in=filters.element)
     if filters.orgunit:
@@ -686,6 +689,12 @@ class SubmissionOut(Schema):
         return obj.orgunit.code
 
 
+class SubmissionFilter(Schema):
+    year: int | None = None
+    state: SubmissionState | None = None
+    orgunit: list[str] = Field(default_factory=list)
+
+
 class TransitionIn(Schema):
     action: Literal["submit", "approve", "return", "reopen"]
     reason: str = ""
@@ -693,14 +702,15 @@ class TransitionIn(Schema):
 
 @submissions.get("/submissions", response={200: list[SubmissionOut], **ERRORS})
 @paginate(Page)
-def submission_list(
-    request: HttpRequest, year: int | None = None, state: SubmissionState | None = None
-) -> Any:
+def submission_list(request: HttpRequest, filters: Query[SubmissionFilter]) -> Any:
+    """The submissions in the caller's scope; an org unit outside it lists nothing."""
     qs = submissions_visible_to(request.user).select_related("round", "data_set", "orgunit")
-    if year is not None:
-        qs = qs.filter(round__year=year)
-    if state:
-        qs = qs.filter(state=state)
+    if filters.year is not None:
+        qs = qs.filter(round__year=filters.year)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.orgunit:
+        qs = qs.filter(orgunit__code__in=filters.orgunit)
     return qs.order_by("round__year", "orgunit__path", "data_set__code")
 
 
@@ -720,7 +730,11 @@ def submission_transition(request: HttpRequest, submission_id: int, body: Transi
             [{"code": "validation_failed", "message": str(exc)}]
             + [{"code": "finding", "message": f.message} for f in [*exc.errors, *exc.warnings]],
         ) from exc
-    return Submission.objects.select_related("round", "data_set", "orgunit").get(pk=submission_id)
+    return (
+        submissions_visible_to(request.user)
+        .select_related("round", "data_set", "orgunit")
+        .get(pk=submission_id)
+    )
 
 
 # ---- Reports --------------------------------------------------------------------------------
@@ -766,7 +780,7 @@ class ReportOut(Schema):
 def report_build_request(request: HttpRequest, body: ReportIn) -> Any:
     """Ask for a report; it is built in the background: poll it, then download it."""
     outline = Outline.objects.filter(code=body.outline).first()
-    orgunit = OrgUnit.objects.filter(code=body.orgunit).first()
+    orgunit = report_orgunit(request.user, body.orgunit)
     if outline is None:
         raise ApiError(422, "invalid", _("No such outline."), field="body.outline")
     if orgunit is None:
@@ -783,7 +797,7 @@ def report_build_request(request: HttpRequest, body: ReportIn) -> Any:
         )
     except ReportRequestError as exc:
         raise ApiError(422, "invalid", str(exc)) from exc
-    run = ReportRun.objects.select_related("outline", "orgunit").defer("content").get(pk=run.pk)
+    run = reports_visible_to(request.user).select_related("outline", "orgunit").get(pk=run.pk)
     return Status(202, run)
 
 

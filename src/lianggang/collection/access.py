@@ -15,7 +15,7 @@ from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
 
 from .errors import Forbidden, NotFound
-from .models import Submission
+from .models import DataValue, DataValueAudit, Notification, PendingImport, Submission
 
 
 class Action(StrEnum):
@@ -76,3 +76,30 @@ def access_rounds(user: AbstractBaseUser | AnonymousUser) -> None:
     """Raise Forbidden unless the user may open and close rounds."""
     if not role_allows(user_scope(user), Action.MANAGE_ROUNDS):
         raise Forbidden
+
+
+def data_values_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[DataValue]:
+    """The reported values (any state) of the submissions the user may see."""
+    return DataValue.objects.filter(submission__in=submissions_visible_to(user))
+
+
+def audit_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[DataValueAudit]:
+    """The changes of the values of the submissions the user may see."""
+    return DataValueAudit.objects.filter(submission__in=submissions_visible_to(user))
+
+
+def notifications_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Notification]:
+    """The user's own notifications (none for an anonymous or disabled user)."""
+    if not user.is_authenticated or not user.is_active:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+def access_pending_import(user: AbstractBaseUser | AnonymousUser, pending_id: int) -> PendingImport:
+    """An upload waiting for its confirmation: only the user who uploaded it sees it."""
+    pending = None
+    if user.is_authenticated and user.is_active:
+        pending = PendingImport.objects.filter(pk=pending_id, user_id=user.pk).first()
+    if pending is None:
+        raise NotFound
+    return pending

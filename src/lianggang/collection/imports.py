@@ -6,6 +6,7 @@ the whole import if a value changed since the plan was made.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,13 +14,14 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import DataElement, DisaggregationOption
 
 from .access import Action, access_submission, role_allows, submissions_visible_to
-from .models import Channel, DataSet, DataValue, RoundState, Submission
+from .models import Channel, DataSet, DataValue, PendingImport, RoundState, Submission
 from .services import EDITABLE, Entry, datavalues_save_many, parse_number
 from .validation import Cell, Finding, validate_many
 from .workbook import Problem, RawValue, ReadResult
@@ -291,3 +293,23 @@ def plan_fingerprint(plan: ImportPlan) -> str:
             f"{c.new_comment}\n".encode()
         )
     return digest.hexdigest()
+
+
+PENDING_DAYS = 1
+
+
+def pending_import_keep(
+    *, actor: User, plan: ImportPlan, submission_id: int | None, filename: str, content: bytes
+) -> PendingImport:
+    """Keep an upload between its preview and its confirmation (only its uploader may confirm
+    it: ``access_pending_import``). Previews never confirmed are kept a day at most."""
+    PendingImport.objects.filter(
+        created_at__lt=timezone.now() - dt.timedelta(days=PENDING_DAYS)
+    ).delete()
+    return PendingImport.objects.create(
+        user=actor,
+        submission_id=submission_id,
+        filename=filename[:255],
+        content=content,
+        fingerprint=plan_fingerprint(plan),
+    )

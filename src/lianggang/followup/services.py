@@ -40,6 +40,21 @@ def _manager(scope: Scope) -> bool:
     return scope.superuser or scope.role in MANAGERS
 
 
+def followup_may_open(user: Any) -> bool:
+    """Whether the user's role opens follow-up items (somewhere in their scope)."""
+    return _manager(user_scope(user))
+
+
+def followup_orgunit(user: Any, code: str) -> OrgUnit | None:
+    """The unit a follow-up may be opened for by this user; None when there is no such unit or
+    it is outside the user's scope (the two answer alike)."""
+    scope = user_scope(user)
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None or not scope.covers_orgunit(unit.path):
+        return None
+    return unit
+
+
 def followups_visible_to(user: Any) -> QuerySet[FollowUp]:
     scope = user_scope(user)
     if scope.empty or scope.orgunit_path is None:

@@ -14,14 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
 from lianggang.orgunits.models import OrgUnit
 
 from .errors import ErrorCode, Forbidden, LedgerError, NotFound
-from .models import PERSONAL_FIELDS, AidRecord, FamilyAward, RightsCase
+from .models import PERSONAL_FIELDS, AidRecord, Family, FamilyAward, RightsCase
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -104,3 +104,24 @@ def access_aid_record(user: User, aid_id: int) -> AidRecord:
     if aid is None:
         raise NotFound
     return aid
+
+
+def assigned_among(user: User, model: type[Model], pks: list[int]) -> Any:
+    """Those of the given cases or aid records that the user is assigned to (its workers or
+    handler, its supervisor)."""
+    if not user.is_authenticated or not user.is_active:
+        return model._default_manager.none()
+    mine = (
+        Q(workers=user.pk) | Q(supervisor=user.pk)
+        if model is RightsCase
+        else Q(handler=user.pk) | Q(supervisor=user.pk)
+    )
+    return model._default_manager.filter(pk__in=pks).filter(mine).distinct()
+
+
+def family_awards(user: User, family_id: int) -> Any:
+    """The awards of a family the user may see (outside the scope it does not exist)."""
+    family = ledger_records_visible_to(user, Family).filter(pk=family_id).first()
+    if family is None:
+        raise NotFound
+    return family, {a.level: a for a in FamilyAward.objects.filter(family=family)}

@@ -47,6 +47,16 @@ def reports_visible_to(user: Any) -> QuerySet[ReportRun]:
     return ReportRun.objects.filter(orgunit__path__startswith=scope.orgunit_path).defer("content")
 
 
+def report_orgunit(user: Any, code: str) -> OrgUnit | None:
+    """The org unit a user may ask a report for, by its code; None when there is no such unit
+    or it is outside the user's scope (the two answer alike)."""
+    scope = user_scope(user)
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None or scope.empty or not scope.covers_orgunit(unit.path):
+        return None
+    return unit
+
+
 def report_request(
     *,
     actor: Any,

@@ -24,17 +24,22 @@ from lianggang.cells import InertWriter
 from lianggang.collection import selectors
 from lianggang.collection.access import (
     Action,
+    access_pending_import,
     access_submission,
+    audit_visible_to,
+    notifications_of,
     role_allows,
     submissions_visible_to,
 )
 from lianggang.collection.errors import CollectionError, Forbidden, NotFound
-from lianggang.collection.imports import import_apply, import_plan, plan_fingerprint
+from lianggang.collection.imports import (
+    import_apply,
+    import_plan,
+    pending_import_keep,
+    plan_fingerprint,
+)
 from lianggang.collection.models import (
     Channel,
-    DataValueAudit,
-    Notification,
-    PendingImport,
     Round,
     RoundState,
     SubmissionState,
@@ -374,16 +379,14 @@ def _preview(request: HttpRequest, *, submission_id: int | None, back: str) -> H
     filename = upload.name or "upload.xlsx"
     read = read_csv(content) if filename.lower().endswith(".csv") else read_workbook(content)
     plan = import_plan(actor=_actor(request), read=read, submission_id=submission_id)
-    # Previews never confirmed are kept a day at most.
-    PendingImport.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
     pending = None
     if plan.ok and plan.changes:
-        pending = PendingImport.objects.create(
-            user=_actor(request),
+        pending = pending_import_keep(
+            actor=_actor(request),
+            plan=plan,
             submission_id=submission_id,
-            filename=filename[:255],
+            filename=filename,
             content=content,
-            fingerprint=plan_fingerprint(plan),
         )
     return render(
         request,
@@ -416,9 +419,7 @@ def round_upload(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
     """Apply exactly what was previewed, or nothing if the data changed meanwhile."""
-    pending = PendingImport.objects.filter(pk=pending_id, user=_actor(request)).first()
-    if pending is None:
-        raise NotFound
+    pending = access_pending_import(request.user, pending_id)
     back = (
         reverse("web:submission", args=[pending.submission_id])
         if pending.submission_id
@@ -449,12 +450,12 @@ def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first; showing them marks them read."""
     items = list(
-        Notification.objects.filter(recipient=_actor(request)).select_related(
+        notifications_of(request.user).select_related(
             "actor", "submission__orgunit", "submission__data_set", "submission__round"
         )[:200]
     )
     unread = [n.pk for n in items if n.read_at is None]
-    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    notifications_of(request.user).filter(pk__in=unread).update(read_at=timezone.now())
     return render(
         request, "web/collection/notifications.html", {"items": items, "unread": set(unread)}
     )
@@ -463,9 +464,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @collection_view
 def round_audit(request: HttpRequest, year: int) -> HttpResponse:
     """Every change of every value of the round that the user may see, as CSV."""
-    visible = submissions_visible_to(request.user).filter(round__year=year)
     rows = (
-        DataValueAudit.objects.filter(submission__in=visible)
+        audit_visible_to(request.user)
+        .filter(submission__round__year=year)
         .select_related("actor", "element", "orgunit")
         .order_by("at", "id")
     )

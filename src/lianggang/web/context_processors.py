@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lianggang.collection.models import Notification
+from lianggang.collection.access import notifications_of
 from lianggang.collection.selectors import data_is_demo
 
 
@@ -10,5 +10,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     """Put the demo flag on every page: synthetic data is labelled wherever it shows."""
     unread = 0
     if request.user.is_authenticated:
-        unread = Notification.objects.filter(recipient_id=request.user.pk, read_at=None).count()
+        unread = notifications_of(request.user).filter(read_at=None).count()
     return {"is_demo": data_is_demo(), "unread_notifications": unread}

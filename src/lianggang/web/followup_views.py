@@ -23,7 +23,9 @@ from lianggang.followup.services import (
     NotFound,
     current_judgements,
     followup_candidates,
+    followup_may_open,
     followup_open,
+    followup_orgunit,
     followup_update,
     followups_visible_to,
     followups_xlsx,
@@ -98,12 +100,17 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def item_open(request: HttpRequest) -> HttpResponse:
+    if not followup_may_open(request.user):
+        messages.error(request, _("Only the committee's or the county's officers open follow-ups."))
+        return redirect("web:followup")
     try:
         indicator = Indicator.objects.get(code=request.POST.get("indicator", ""))
-        orgunit = OrgUnit.objects.get(code=request.POST.get("orgunit", ""))
+        orgunit = followup_orgunit(request.user, request.POST.get("orgunit", ""))
         department = Department.objects.get(code=request.POST.get("department", ""))
         due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
-    except (Indicator.DoesNotExist, OrgUnit.DoesNotExist, Department.DoesNotExist, ValueError):
+        if orgunit is None:
+            raise ValueError
+    except (Indicator.DoesNotExist, Department.DoesNotExist, ValueError):
         messages.error(request, _("Choose the department and a due date (YYYY-MM-DD)."))
         return redirect("web:followup")
     try:

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +30,8 @@ from lianggang.demo.services import DEMO_LABEL
 from lianggang.ledger.access import (
     access_aid_record,
     access_rights_case,
+    assigned_among,
+    family_awards,
     ledger_may_read,
     ledger_may_use,
     ledger_may_write,
@@ -302,17 +304,8 @@ def _masked_names(request: HttpRequest, kind: Kind, rows: list[Any]) -> dict[int
     field = MASKED.get(kind.model)
     if field is None:
         return None
-    user = request.user
-    mine: QuerySet[Any]
-    if kind.model is RightsCase:
-        mine = RightsCase.objects.filter(pk__in=[r.pk for r in rows]).filter(
-            Q(workers=user.pk) | Q(supervisor=user.pk)
-        )
-    else:
-        mine = AidRecord.objects.filter(pk__in=[r.pk for r in rows]).filter(
-            Q(handler=user.pk) | Q(supervisor=user.pk)
-        )
-    return {pk: mask(name) for pk, name in mine.distinct().values_list("pk", field)}
+    mine = assigned_among(request.user, kind.model, [r.pk for r in rows])
+    return {pk: mask(name) for pk, name in mine.values_list("pk", field)}
 
 
 @ledger_page
@@ -417,10 +410,7 @@ def aid_detail(request: HttpRequest, aid_id: int) -> HttpResponse:
 
 @ledger_page
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = ledger_records_visible_to(request.user, Family).filter(pk=family_id).first()
-    if family is None:
-        raise NotFound
-    awards = {a.level: a for a in FamilyAward.objects.filter(family=family)}
+    family, awards = family_awards(request.user, family_id)
     if request.method == "POST":
         _family_action(request, family, awards)
         return redirect("web:ledger-family", family.pk)

@@ -17,7 +17,12 @@ from lianggang.framework.models import Outline
 from lianggang.orgunits.models import OrgUnit
 from lianggang.reports.models import ReportFormat, ReportKind, RunState
 from lianggang.reports.render import CONTENT_TYPES
-from lianggang.reports.services import ReportRequestError, report_request, reports_visible_to
+from lianggang.reports.services import (
+    ReportRequestError,
+    report_orgunit,
+    report_request,
+    reports_visible_to,
+)
 
 RUNS_SHOWN = 50
 
@@ -55,9 +60,11 @@ def reports(request: HttpRequest) -> HttpResponse:
 def report_request_view(request: HttpRequest) -> HttpResponse:
     try:
         outline = Outline.objects.get(code=request.POST.get("outline", ""))
-        orgunit = OrgUnit.objects.get(code=request.POST.get("orgunit", ""))
+        orgunit = report_orgunit(request.user, request.POST.get("orgunit", ""))
         year = int(request.POST.get("year", ""))
-    except (Outline.DoesNotExist, OrgUnit.DoesNotExist, ValueError):
+        if orgunit is None:
+            raise ValueError
+    except (Outline.DoesNotExist, ValueError):
         messages.error(request, _("Choose an outline, an org unit and a year."))
         return redirect("web:reports")
     try:
