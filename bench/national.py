@@ -111,11 +111,13 @@ def _reset_incremental_leftovers() -> None:
     """Remove what an interrupted incremental phase may have left (county-level reports)."""
     from lianggang.analytics.store import analytics_refresh
     from lianggang.collection.models import DataValue, Submission
+    from lianggang.dbguard import maintenance
 
     for sub in Submission.objects.filter(orgunit__level=4).select_related("round"):
         elements = set(sub.data_set.elements.values_list("pk", flat=True))
-        DataValue.objects.filter(submission=sub).delete()
-        sub.delete()
+        with maintenance():  # the bench's own submission events go too
+            DataValue.objects.filter(submission=sub).delete()
+            sub.delete()
         analytics_refresh(
             element_ids=elements, orgunit_ids={sub.orgunit_id}, years={sub.round.year}
         )
@@ -311,6 +313,7 @@ def phase_incremental(args: argparse.Namespace) -> dict[str, object]:
     from lianggang.analytics.store import analytics_refresh, analytics_refresh_for_submissions
     from lianggang.collection.models import DataSet, DataValue, Round, Submission
     from lianggang.collection.services import submission_approve
+    from lianggang.dbguard import maintenance
     from lianggang.orgunits.models import OrgUnit
 
     _reset_incremental_leftovers()
@@ -368,8 +371,9 @@ def phase_incremental(args: argparse.Namespace) -> dict[str, object]:
         }
     finally:
         elements = set(data_set.elements.values_list("pk", flat=True))
-        DataValue.objects.filter(submission=sub).delete()
-        sub.delete()
+        with maintenance():  # the bench's own submission events go too
+            DataValue.objects.filter(submission=sub).delete()
+            sub.delete()
         analytics_refresh(element_ids=elements, orgunit_ids={county.pk}, years={year_round.year})
 
 

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lianggang.accounts.models import Membership, Role
+from lianggang.dbguard import maintenance
 from lianggang.ledger.models import (
     Activity,
     ActivityKind,
@@ -458,8 +459,13 @@ def ledger_demo_load(*, prefecture: OrgUnit) -> int:
     return made + len(cases) + len(steps) + len(aid)
 
 
-@transaction.atomic
 def ledger_demo_delete() -> None:
+    """Remove the ledger's demo records and the log of reads of them (a maintenance job)."""
+    with maintenance(), transaction.atomic():
+        _ledger_demo_delete()
+
+
+def _ledger_demo_delete() -> None:
     PersonalDataRead.objects.filter(case__is_demo=True).delete()
     PersonalDataRead.objects.filter(aid__is_demo=True).delete()
     for model in (Activity, Site, Project, Honour, AidRecord):

@@ -11,12 +11,14 @@ from django.utils import timezone
 from lianggang.collection.models import (
     DataSet,
     DataValue,
+    DataValueAudit,
     Round,
     RoundState,
     Submission,
     SubmissionState,
 )
 from lianggang.collection.services import data_sets_ensure
+from lianggang.dbguard import maintenance
 from lianggang.framework.models import DataElement, Indicator
 from lianggang.orgunits.models import Level, OrgUnit
 
@@ -140,9 +142,12 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
     return DemoReport(loaded=True, values=len(generated), rounds=len(rounds))
 
 
-@transaction.atomic
 def demo_delete() -> None:
-    ledger_demo_delete()
-    DataValue.objects.filter(submission__round__is_demo=True).delete()
-    Submission.objects.filter(round__is_demo=True).delete()
-    Round.objects.filter(is_demo=True).delete()
+    """Remove the demo data, the audit of any change made to it included (a maintenance job:
+    ``lianggang.dbguard``)."""
+    with maintenance(), transaction.atomic():
+        ledger_demo_delete()
+        DataValueAudit.objects.filter(submission__round__is_demo=True).delete()
+        DataValue.objects.filter(submission__round__is_demo=True).delete()
+        Submission.objects.filter(round__is_demo=True).delete()
+        Round.objects.filter(is_demo=True).delete()
