@@ -80,12 +80,12 @@ test: lint test-sqlite test-postgres
 
 test-sqlite: install browser
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest
-	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -m e2e tests/e2e
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -m "e2e or system" tests/e2e tests/system
 
 test-postgres: install browser
 	@if $(BIN)/python -m lianggang.devtools.pg_ready "$(PG_TEST_URL)"; then \
 	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest && \
-	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -m e2e tests/e2e; \
+	  DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -m "e2e or system" tests/e2e tests/system; \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 	  echo "PostgreSQL at $(PG_TEST_URL) is required (REQUIRE_POSTGRES=1) but not reachable." >&2; exit 1; \
 	else \
