@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Model, QuerySet
 
@@ -45,7 +46,10 @@ class _CopyStream(io.RawIOBase):
 
 def read_arrow(queryset: QuerySet[Any], schema: pa.Schema) -> pa.Table:
     """Run a ``values_list`` queryset and return its rows as an Arrow table of ``schema``."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter on an empty list: Django knows there are no rows
+        return schema.empty_table()
     return read_sql_arrow(sql, params, schema)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from lianggang.collection.models import DataValue, Round, Submission, SubmissionState
@@ -188,6 +188,24 @@ def _last_year() -> int | None:
     return None
 
 
+# One key for every writer of the figures (an arbitrary constant: "LGAN").
+FIGURES_LOCK = 0x4C47414E
+
+
+def _one_writer_at_a_time() -> None:
+    """Make the figures' writers of this database take turns, within their transaction.
+
+    Two approvals committing together each refresh the chain up to the prefecture: run side by
+    side, both would delete the shared ancestors' figures and both insert them again (one
+    failing on the unique key), or the later reader could write figures missing the other's
+    approval. On PostgreSQL a transaction-scoped advisory lock queues them; the next refresh
+    reads after the previous one committed. SQLite lets one writer at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FIGURES_LOCK])
+
+
 @transaction.atomic
 def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
     """Recompute every indicator value and judgement from approved data.
@@ -195,6 +213,7 @@ def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
     ``judge=False`` recomputes the figures only and leaves the judgements as they are (the
     national benchmark times the two apart).
     """
+    _one_writer_at_a_time()
     started = t = time.perf_counter()
     report = RebuildReport(0, 0, 0, 0.0)
     indicators = _indicators()
@@ -244,6 +263,7 @@ def analytics_refresh(
     The units and all their ancestors are recomputed bottom-up; every other unit a sum needs
     (a direct child of one of them) enters with its stored numerator and denominator.
     """
+    _one_writer_at_a_time()
     started = t = time.perf_counter()
     report = RebuildReport(0, 0, 0, 0.0)
     indicators = _indicators(Q(numerator_id__in=element_ids) | Q(denominator_id__in=element_ids))
