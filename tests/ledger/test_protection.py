@@ -11,7 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.db import connection
 
-from lianggang.ledger.access import ledger_records_visible_to
+from lianggang.ledger.access import ledger_records_visible_to, outside_reads_to_review
 from lianggang.ledger.crypto import LedgerKeyError, mask
 from lianggang.ledger.errors import ErrorCode, Forbidden, LedgerError, NotFound
 from lianggang.ledger.models import (
@@ -68,17 +68,44 @@ def test_the_assigned_read_it_and_every_reading_is_logged(
     ]
 
 
-@pytest.mark.parametrize("who", ["other_worker", "kd_officer", "officer", "leader"])
-def test_nobody_else_reads_it(case: RightsCase, people: dict[str, Any], who: str) -> None:
+@pytest.mark.parametrize("who", ["other_worker", "kd_officer", "officer"])
+def test_reading_outside_ones_assignment_needs_a_reason_and_is_flagged_to_the_supervisor(
+    case: RightsCase, people: dict[str, Any], who: str
+) -> None:
+    reader, supervisor = people[who], people["supervisor"]
+    for reason in ("", "   ", "太短了"):
+        with pytest.raises(LedgerError) as caught:
+            rights_case_reveal(actor=reader, case_id=case.pk, purpose="查看", reason=reason)
+        assert caught.value.code == ErrorCode.REASON_REQUIRED
+    assert not PersonalDataRead.objects.exists()
+    reason = "原承办人休假，当事人来电求助需核实身份"
+    data = rights_case_reveal(actor=reader, case_id=case.pk, purpose="接听来电", reason=reason)
+    assert data["applicant_name"] == "CANARY-卓玛"
+    read = PersonalDataRead.objects.get(case=case)
+    assert (read.user, read.outside_assignment, read.reason) == (reader, True, reason)
+    assert list(outside_reads_to_review(supervisor)) == [read]
+    assert list(outside_reads_to_review(reader)) == []  # not the reader's to review
+    # The case's own worker reads as before: no reason asked, nothing flagged.
+    rights_case_reveal(actor=people["worker"], case_id=case.pk, purpose="跟进")
+    assert list(outside_reads_to_review(supervisor)) == [read]
+
+
+def test_a_leader_does_not_read_it_whatever_the_reason(
+    case: RightsCase, people: dict[str, Any]
+) -> None:
     with pytest.raises(Forbidden):
-        rights_case_reveal(actor=people[who], case_id=case.pk, purpose="查看")
+        rights_case_reveal(
+            actor=people["leader"], case_id=case.pk, purpose="查看", reason="领导需要了解详细情况"
+        )
     assert not PersonalDataRead.objects.exists()
 
 
 def test_an_administrator_does_not_read_it(case: RightsCase, django_user_model: Any) -> None:
     admin = django_user_model.objects.create_superuser("root", "", "a-long-test-password")
     with pytest.raises(Forbidden):
-        rights_case_reveal(actor=admin, case_id=case.pk, purpose="查看")
+        rights_case_reveal(
+            actor=admin, case_id=case.pk, purpose="查看", reason="管理员例行检查数据"
+        )
 
 
 @pytest.mark.parametrize("who", ["ld_officer", "clerk"])
@@ -141,8 +168,10 @@ def test_aid_recipients_are_protected_the_same_way(people: dict[str, Any]) -> No
     assert "CANARY" not in _raw("ledger_aidrecord", aid.pk)
     data = aid_record_reveal(actor=people["kd_officer"], aid_id=aid.pk, purpose="核对发放")
     assert data["recipient_name"] == "CANARY-拉姆"
-    with pytest.raises(Forbidden):
+    with pytest.raises(LedgerError):  # not assigned: a reason first
         aid_record_reveal(actor=people["officer"], aid_id=aid.pk, purpose="查看")
+    with pytest.raises(Forbidden):
+        aid_record_reveal(actor=people["leader"], aid_id=aid.pk, purpose="查看", reason="x" * 20)
     with pytest.raises(NotFound):
         aid_record_reveal(actor=people["ld_officer"], aid_id=aid.pk, purpose="查看")
     assert PersonalDataRead.objects.filter(aid=aid).count() == 1

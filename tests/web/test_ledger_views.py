@@ -183,11 +183,23 @@ def test_personal_data_is_opened_only_by_the_assigned(
     assert (read.user, read.purpose) == (people["worker"], "电话回访")
     other = _client(people["other_worker"])
     assert "CANARY" not in other.get(url).content.decode()
-    assert other.post(url, {"purpose": "看看"}).status_code == 403
+    refused = other.post(url, {"purpose": "看看"}).content.decode()
+    assert "CANARY" not in refused
+    assert "您未被指派" in refused  # not assigned: a reason first
+    assert (
+        _client(people["leader"]).post(url, {"purpose": "看看", "reason": "x" * 20}).status_code
+        == 403
+    )
     assert _client(people["ld_officer"]).get(url).status_code == 404
     listing = _client(people["kd_officer"]).get("/ledger/cases/").content.decode()
     assert "CANARY" not in listing
     assert PersonalDataRead.objects.filter(case=case).count() == 1
+    # With a reason the other worker reads it, and the supervisor sees that on the ledger page.
+    reason = "承办人休假期间当事人来电求助"
+    opened = other.post(url, {"purpose": "接听来电", "reason": reason}).content.decode()
+    assert "CANARY央金" in opened
+    assert reason in _client(people["officer"]).get("/ledger/").content.decode()  # supervisor
+    assert reason not in _client(people["worker"]).get("/ledger/").content.decode()
 
 
 def test_a_case_step_is_recorded(people: dict[str, Any], case: RightsCase) -> None:

@@ -21,7 +21,14 @@ from lianggang.accounts.selectors import Scope, user_scope
 from lianggang.orgunits.models import OrgUnit
 
 from .errors import ErrorCode, Forbidden, LedgerError, NotFound
-from .models import PERSONAL_FIELDS, AidRecord, Family, FamilyAward, RightsCase
+from .models import (
+    PERSONAL_FIELDS,
+    AidRecord,
+    Family,
+    FamilyAward,
+    PersonalDataRead,
+    RightsCase,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -89,6 +96,33 @@ def personal_data_readable(user: User, record: RightsCase | AidRecord) -> bool:
     if isinstance(record, RightsCase):
         return record.supervisor_id == user.pk or record.workers.filter(pk=user.pk).exists()
     return user.pk in (record.handler_id, record.supervisor_id)
+
+
+# Who may open a record's personal data without being assigned to it: with a stated reason,
+# logged and shown to the record's supervisor. Never an administrator or a leader.
+OUTSIDE_READERS = frozenset({Role.FEDERATION_OFFICER, Role.CASE_WORKER})
+OUTSIDE_REASON_MIN = 10
+
+
+def personal_data_readable_outside(user: User, record: RightsCase | AidRecord) -> bool:
+    """Whether the user may open the record's personal data, not being assigned to it, by
+    stating a reason (the record is in their scope: the caller got it from an access_*)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    scope = user_scope(user)
+    return scope.role in OUTSIDE_READERS and scope.covers_orgunit(record.orgunit.path)
+
+
+def outside_reads_to_review(user: User) -> QuerySet[PersonalDataRead]:
+    """Readings outside the assignment of the records this user supervises, newest first."""
+    if not user.is_authenticated or not user.is_active:
+        return PersonalDataRead.objects.none()
+    return (
+        PersonalDataRead.objects.filter(outside_assignment=True)
+        .filter(Q(case__supervisor=user.pk) | Q(aid__supervisor=user.pk))
+        .select_related("user", "case", "aid")
+        .order_by("-at", "-id")
+    )
 
 
 def access_rights_case(user: User, case_id: int) -> RightsCase:

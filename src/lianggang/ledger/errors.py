@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     ALREADY_DECIDED = "already_decided"
     PURPOSE_REQUIRED = "purpose_required"
     CASE_CLOSED = "case_closed"
+    REASON_REQUIRED = "reason_required"
 
 
 MESSAGES: dict[ErrorCode, Any] = {
@@ -33,6 +34,10 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.ALREADY_DECIDED: _("This candidacy was already decided (%(decision)s)."),
     ErrorCode.PURPOSE_REQUIRED: _("State why you open this personal data."),
     ErrorCode.CASE_CLOSED: _("The case is closed."),
+    ErrorCode.REASON_REQUIRED: _(
+        "You are not assigned to this record: state, in at least %(n)d characters, why you must "
+        "read it. The reading is shown to its supervisor."
+    ),
 }
 
 

@@ -429,6 +429,10 @@ class PersonalDataRead(models.Model):
     aid = models.ForeignKey(AidRecord, models.PROTECT, null=True, blank=True, related_name="reads")
     purpose = models.CharField(_("purpose"), max_length=200)
     at = models.DateTimeField(_("at"), auto_now_add=True)
+    # Read by someone not assigned to the record: allowed to the federation's officers and case
+    # workers in scope only with a stated reason, and shown to the record's supervisor.
+    outside_assignment = models.BooleanField(_("outside the reader's assignment"), default=False)
+    reason = models.TextField(_("reason for reading outside the assignment"), blank=True)
 
     class Meta:
         verbose_name = _("personal data read")

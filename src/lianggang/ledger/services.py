@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from .access import (
+    OUTSIDE_REASON_MIN,
     access_aid_record,
     access_ledger_write,
     access_rights_case,
     personal_data_readable,
+    personal_data_readable_outside,
 )
 from .crypto import rotate
 from .errors import ErrorCode, Forbidden, LedgerError
@@ -177,11 +179,17 @@ def rights_case_step(
     return step
 
 
-def _reveal(actor: User, record: RightsCase | AidRecord, purpose: str) -> dict[str, str]:
+def _reveal(
+    actor: User, record: RightsCase | AidRecord, purpose: str, reason: str = ""
+) -> dict[str, str]:
     if not purpose.strip():
         raise LedgerError(ErrorCode.PURPOSE_REQUIRED)
-    if not personal_data_readable(actor, record):
-        raise Forbidden
+    outside = not personal_data_readable(actor, record)
+    if outside:
+        if not personal_data_readable_outside(actor, record):
+            raise Forbidden
+        if len(reason.strip()) < OUTSIDE_REASON_MIN:
+            raise LedgerError(ErrorCode.REASON_REQUIRED, n=OUTSIDE_REASON_MIN)
     fields = PERSONAL_FIELDS[type(record)]
     loaded = type(record)._default_manager.only(*fields).get(pk=record.pk)
     values = {name: getattr(loaded, name) for name in fields}
@@ -190,20 +198,28 @@ def _reveal(actor: User, record: RightsCase | AidRecord, purpose: str) -> dict[s
         case=record if isinstance(record, RightsCase) else None,
         aid=record if isinstance(record, AidRecord) else None,
         purpose=purpose.strip()[:200],
+        outside_assignment=outside,
+        reason=reason.strip() if outside else "",
     )
     return values
 
 
 @transaction.atomic
-def rights_case_reveal(*, actor: User, case_id: int, purpose: str) -> dict[str, str]:
-    """The applicant's personal data, for the case's workers and supervisor; logged."""
-    return _reveal(actor, access_rights_case(actor, case_id), purpose)
+def rights_case_reveal(
+    *, actor: User, case_id: int, purpose: str, reason: str = ""
+) -> dict[str, str]:
+    """The applicant's personal data, for the case's workers and supervisor; logged. Another
+    federation officer or case worker in scope must state a reason, shown to the supervisor."""
+    return _reveal(actor, access_rights_case(actor, case_id), purpose, reason)
 
 
 @transaction.atomic
-def aid_record_reveal(*, actor: User, aid_id: int, purpose: str) -> dict[str, str]:
-    """The recipient's personal data, for the record's handler and supervisor; logged."""
-    return _reveal(actor, access_aid_record(actor, aid_id), purpose)
+def aid_record_reveal(
+    *, actor: User, aid_id: int, purpose: str, reason: str = ""
+) -> dict[str, str]:
+    """The recipient's personal data, for the record's handler and supervisor; logged (with a
+    stated reason, shown to the supervisor, for anyone else allowed)."""
+    return _reveal(actor, access_aid_record(actor, aid_id), purpose, reason)
 
 
 @transaction.atomic

@@ -165,6 +165,11 @@ class StepForm(forms.ModelForm):
 
 class PurposeForm(forms.Form):
     purpose = forms.CharField(label=_("Why you open it"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why you must, not being assigned to it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DecisionForm(forms.Form):

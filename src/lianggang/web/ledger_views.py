@@ -36,7 +36,9 @@ from lianggang.ledger.access import (
     ledger_may_use,
     ledger_may_write,
     ledger_records_visible_to,
+    outside_reads_to_review,
     personal_data_readable,
+    personal_data_readable_outside,
 )
 from lianggang.ledger.crypto import LedgerKeyError, mask
 from lianggang.ledger.errors import Forbidden, LedgerError, NotFound
@@ -227,6 +229,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "counts": counts,
             "summary_form": SummaryForm(user=request.user),
+            "outside_reads": list(outside_reads_to_review(request.user)[:50]),
         },
     )
 
@@ -349,9 +352,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     step_form = StepForm(request.POST if "kind" in request.POST else None)
     if request.method == "POST":
         if "purpose" in request.POST and purpose_form.is_valid():
-            personal = rights_case_reveal(
-                actor=_actor(request), case_id=case.pk, purpose=purpose_form.cleaned_data["purpose"]
-            )
+            try:
+                personal = rights_case_reveal(
+                    actor=_actor(request), case_id=case.pk, **purpose_form.cleaned_data
+                )
+            except Forbidden:
+                raise  # answered 403 by the page's decorator
+            except LedgerError as exc:
+                messages.error(request, str(exc))
         elif "kind" in request.POST and step_form.is_valid():
             try:
                 rights_case_step(actor=_actor(request), case_id=case.pk, **step_form.cleaned_data)
@@ -373,6 +381,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "assigned": assigned,
+            "outside": not assigned and personal_data_readable_outside(request.user, case),
             "steps": case.steps.defer("note").select_related("actor"),
             "personal": [(field_label(RightsCase, f), personal[f]) for f in fields]
             if personal
@@ -390,16 +399,21 @@ def aid_detail(request: HttpRequest, aid_id: int) -> HttpResponse:
     personal = None
     form = PurposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        personal = aid_record_reveal(
-            actor=_actor(request), aid_id=aid.pk, purpose=form.cleaned_data["purpose"]
-        )
+        try:
+            personal = aid_record_reveal(actor=_actor(request), aid_id=aid.pk, **form.cleaned_data)
+        except Forbidden:
+            raise  # answered 403 by the page's decorator
+        except LedgerError as exc:
+            messages.error(request, str(exc))
+    assigned = personal_data_readable(request.user, aid)
     fields = ("recipient_name", "recipient_id_number")
     return render(
         request,
         "web/ledger/aid.html",
         {
             "aid": aid,
-            "assigned": personal_data_readable(request.user, aid),
+            "assigned": assigned,
+            "outside": not assigned and personal_data_readable_outside(request.user, aid),
             "personal": [(field_label(AidRecord, f), personal[f]) for f in fields]
             if personal
             else None,
