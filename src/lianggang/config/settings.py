@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves its API docs page's assets locally (no CDN)
     "axes",  # login throttling
+    "django_otp",  # optional second factor
+    "django_otp.plugins.otp_totp",
     "lianggang.framework",
     "lianggang.orgunits",
     "lianggang.accounts",
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lianggang.web.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -156,6 +160,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lianggang.web.account_views.login_locked"
+# A TOTP second factor, optional for every user (account page "Two-step sign-in"); its
+# wrong codes are throttled by django-otp itself (growing delays after each failure).
+OTP_TOTP_ISSUER = "Lianggang 两纲监测"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -26,6 +26,12 @@ def _stamp_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session[SESSION_TOUCHED] = int(time.time())
+        from django_otp import user_has_device
+
+        from .middleware import SECOND_FACTOR
+
+        # Asked once per login: the pages then know without a query whether to want the code.
+        session[SECOND_FACTOR] = user_has_device(user, confirmed=True)
 
 
 class WebConfig(AppConfig):

@@ -61,3 +61,55 @@ class IdleExpiryMiddleware:
             if now - int(session.get(SESSION_TOUCHED, 0)) >= touch_every():
                 session[SESSION_TOUCHED] = now  # modified: SessionMiddleware saves it
         return response
+
+
+# The session remembers whether its user has a confirmed second factor, set at login and when
+# one is added or removed: pages need no query to know whether to ask for the code.
+SECOND_FACTOR = "_lg_second_factor"
+VERIFY_PATH = "/account/2fa/verify/"
+# What a signed-in user may reach before giving the code: the code page, leaving, the language.
+SECOND_FACTOR_EXEMPT = (VERIFY_PATH, "/accounts/logout/", "/accounts/login/", "/i18n/", "/static/")
+
+
+class SecondFactorMiddleware:
+    """A user with a confirmed TOTP device gives its code after the password, before anything
+    else: pages (the admin site too) send them to the code page; the API by session answers 401.
+    API tokens are a separate way in (a long random secret of their own) and are not asked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and session is not None
+            and session.get(SECOND_FACTOR)
+            and not user.is_verified()
+            and not request.path.startswith(SECOND_FACTOR_EXEMPT)
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                message = _("Give your second-factor code on the sign-in page first.")
+                return JsonResponse(
+                    {
+                        "errors": [
+                            {
+                                "code": "unauthenticated",
+                                "message": message,
+                                "field": None,
+                                "row": None,
+                            }
+                        ]
+                    },
+                    status=401,
+                )
+            from django.shortcuts import redirect
+            from django.utils.http import urlencode
+
+            return redirect(f"{VERIFY_PATH}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

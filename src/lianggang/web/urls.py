@@ -99,5 +99,7 @@ urlpatterns = [
     path("ledger/<slug:kind>/new/", ledger_views.record_new, name="ledger-new"),
     path("account/tokens/", account_views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token-revoke"),
+    path("account/2fa/", account_views.second_factor, name="second-factor"),
+    path("account/2fa/verify/", account_views.second_factor_verify, name="second-factor-verify"),
     path("healthz", views.healthz, name="healthz"),
 ]
