@@ -11,13 +11,14 @@ export HOST PORT
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 
-.PHONY: demo install assets fonts browser test test-sqlite test-postgres lint bench messages clean help
+.PHONY: demo install assets fonts browser nginx test test-sqlite test-postgres lint bench loadtest messages clean help
 
 help:
 	@echo "make demo   - install, set up the embedded database with demo data and serve the app"
 	@echo "make test   - lint, type-check, migrations check, tests on SQLite and PostgreSQL"
 	@echo "make lint   - ruff, mypy and the migrations check only"
 	@echo "make bench  - benchmarks (print figures)"
+	@echo "make loadtest - the production-like service (deploy/run) under load and faults (5 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +92,24 @@ test-postgres: install browser
 	else \
 	  echo "WARNING: PostgreSQL at $(PG_TEST_URL) not reachable: the PostgreSQL pass is SKIPPED." >&2; \
 	fi
+
+# The production-like service's web server: Debian's nginx, installed when missing.
+nginx:
+	@if ! command -v nginx >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light; \
+	  else \
+	    echo "nginx is missing; install Debian's nginx-light (apt-get install nginx-light)." >&2; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	@touch $@
+
+# Not part of `make test`: five minutes of load with a worker killed and PostgreSQL restarted.
+loadtest: install nginx $(VENV)/.installed-load
+	$(BIN)/python bench/loadtest.py --duration $${LOADTEST_SECONDS:-300}
 
 bench: install
 	$(BIN)/python bench/dashboard.py

@@ -239,7 +239,7 @@ def main() -> int:
     created, updated, again = _values(0), _values(1), _values(2)
     print(f"database: PostgreSQL {args.url.split('@')[-1]} (demo prefecture, synthetic)")
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 (our own command, our own arguments)
+    server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "lianggang"),
             "serve",

@@ -416,7 +416,7 @@ def _run_phase(name: str, args: argparse.Namespace) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--phase", name, "--scale", str(args.scale), "--url", args.url]
     if args.regenerate:
         cmd.append("--regenerate")
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
     lines = proc.stdout.splitlines()
     for line in lines:
         if not line.startswith("RESULT "):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lianggang_bench"
-PASSWORD = "bench-password-0123"  # noqa: S105 (a throwaway user of the bench database)
+PASSWORD = "bench-password-0123"
 PAGES = {
     "overview": [
         "/?outline=children-2021",
@@ -284,7 +284,7 @@ def main() -> int:
     print(f"set-up: {time.perf_counter() - started:.1f} s")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": args.url}
-    server = subprocess.Popen(  # noqa: S603 (our own command, our own arguments)
+    server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "lianggang"),
             "serve",

@@ -837,10 +837,6 @@ def _cmd_worker(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _cmd_backup(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from django.conf import settings
     from django.utils import timezone
@@ -898,3 +894,7 @@ def _cmd_restore(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     for warning in restored.warnings:
         err.write(f"{warning}\n")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +47,34 @@ class Scope:
 EMPTY = Scope(role=None, orgunit_path=None, department_ids=frozenset())
 
 
+# Within one request a user's scope is read once (a page asks several access checks); outside a
+# request (services, the command line, tests) it is read afresh every time.
+_request_scopes: ContextVar[dict[int, Scope] | None] = ContextVar("request_scopes", default=None)
+
+
+@contextmanager
+def scopes_read_once() -> Iterator[None]:
+    """Remember users' scopes until the block ends (one request: web/middleware.py)."""
+    token = _request_scopes.set({})
+    try:
+        yield
+    finally:
+        _request_scopes.reset(token)
+
+
 def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return EMPTY
+    remembered = _request_scopes.get()
+    if remembered is None:
+        return _read_scope(user)
+    scope = remembered.get(user.pk)
+    if scope is None:
+        scope = remembered[user.pk] = _read_scope(user)
+    return scope
+
+
+def _read_scope(user: AbstractBaseUser) -> Scope:
     if getattr(user, "is_superuser", False):
         return Scope(role=Role.ADMIN, orgunit_path="/", department_ids=None, superuser=True)
     membership = Membership.objects.filter(user_id=user.pk).select_related("orgunit").first()

@@ -113,3 +113,16 @@ class SecondFactorMiddleware:
 
             return redirect(f"{VERIFY_PATH}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class ScopeOncePerRequestMiddleware:
+    """Read each user's scope once per request, however many access checks the page makes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from lianggang.accounts.selectors import scopes_read_once
+
+        with scopes_read_once():
+            return self.get_response(request)

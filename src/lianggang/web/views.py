@@ -63,6 +63,14 @@ def outline_choice(request: HttpRequest) -> tuple[list[Outline], Outline]:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """For the proxy and monitoring: 200 when the app and its database answer, else 503."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 
