@@ -27,3 +27,28 @@ def test_collected_values_are_read_only_in_the_admin(admin_client: Any) -> None:
     admin_client.post(url, {"value": "123456"})
     dv.refresh_from_db()
     assert dv.value != 123456
+
+
+def test_an_admin_change_is_logged_with_its_old_and_new_values(admin_client: Any) -> None:
+    import datetime as dt
+
+    from django.contrib.admin.models import LogEntry
+    from django.utils import timezone
+
+    from lianggang.orgunits.models import Department
+
+    department = Department.objects.order_by("pk").first()
+    assert department is not None
+    url = reverse("admin:orgunits_department_change", args=[department.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["orgunit"] = department.orgunit_id if hasattr(department, "orgunit_id") else ""
+    old_name = department.name
+    data = {**{k: v for k, v in data.items() if v != ""}, "name": "改过的部门名"}
+    started = timezone.now()
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    entry = LogEntry.objects.get(object_id=str(department.pk), content_type__model="department")
+    assert entry.user.username == "tester"
+    assert started - dt.timedelta(seconds=1) <= entry.action_time <= timezone.now()
+    assert f"{old_name} → 改过的部门名" in entry.get_change_message()

@@ -3,6 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from lianggang.adminaudit import AuditedAdmin
+
 from .models import (
     DataSet,
     DataValue,
@@ -15,7 +17,7 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdmin):
     """Collected data change only through the collection services, which audit every change."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -34,7 +36,7 @@ class RoundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(admin.ModelAdmin):
+class DataSetAdmin(AuditedAdmin):
     list_display = ("code", "name", "department")
     filter_horizontal = ("elements",)
 
@@ -80,7 +82,7 @@ class SubmissionEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(admin.ModelAdmin):
+class ValidationRuleAdmin(AuditedAdmin):
     list_display = ("code", "left", "operator", "right", "severity", "enabled")
     list_filter = ("severity", "enabled")
     search_fields = ("code", "left", "right", "message")

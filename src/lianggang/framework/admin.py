@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lianggang.adminaudit import AuditedAdmin
+
 from .models import (
     Area,
     DataElement,
@@ -19,7 +21,7 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(Outline)
-class OutlineAdmin(admin.ModelAdmin):
+class OutlineAdmin(AuditedAdmin):
     list_display = ("code", "name", "kind", "start_year", "end_year", "baseline_year")
     inlines = (AreaInline,)
 
@@ -33,7 +35,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
     list_display = ("code", "area", "number", "text", "confidence")
     list_filter = ("area__outline", "confidence")
     search_fields = ("code", "text", "source")
@@ -47,7 +49,7 @@ class TargetOverrideInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdmin):
     list_display = ("code", "name", "unit", "direction", "target_value", "target_year", "kind")
     list_filter = ("target__area__outline", "kind", "scale", "direction", "departments")
     search_fields = ("code", "name", "name_en")
@@ -57,7 +59,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(AuditedAdmin):
     list_display = ("code", "name", "unit", "aggregation", "integer")
     list_filter = ("aggregation",)
     search_fields = ("code", "name", "name_en")
@@ -69,12 +71,12 @@ class DisaggregationOptionInline(admin.TabularInline):
 
 
 @admin.register(DisaggregationCategory)
-class DisaggregationCategoryAdmin(admin.ModelAdmin):
+class DisaggregationCategoryAdmin(AuditedAdmin):
     list_display = ("code", "name")
     inlines = (DisaggregationOptionInline,)
 
 
 @admin.register(TargetOverride)
-class TargetOverrideAdmin(admin.ModelAdmin):
+class TargetOverrideAdmin(AuditedAdmin):
     list_display = ("indicator", "orgunit", "target_value", "confidence")
     autocomplete_fields = ("indicator", "orgunit")

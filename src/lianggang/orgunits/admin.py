@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from lianggang.adminaudit import AuditedAdmin
+
 from .models import Department, OrgUnit
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent", "population", "is_demonstration")
     list_filter = ("level", "is_demonstration", "aggregated")
     search_fields = ("code", "name", "name_en")
@@ -13,6 +15,6 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_en")
     search_fields = ("code", "name")

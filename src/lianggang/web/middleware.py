@@ -89,6 +89,8 @@ class SecondFactorMiddleware:
             and session.get(SECOND_FACTOR)
             and not user.is_verified()
             and not request.path.startswith(SECOND_FACTOR_EXEMPT)
+            # A call with a token is the token's, whatever cookie the browser also sends.
+            and not request.headers.get("Authorization", "").startswith("Bearer ")
         ):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
