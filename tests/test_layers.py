@@ -7,6 +7,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "lianggang"
 GROUND = {"framework", "orgunits", "accounts"}
+# Plain modules beside the apps that every app may use: cell safety, the append-only guard of
+# the audit tables, the admin's audited changes.
+SHARED = ("cells", "dbguard", "adminaudit")
 EDGES = {"web", "api", "cli", "devtools"}
 ALLOWED = {
     "framework": set(),
@@ -43,7 +46,7 @@ def test_domain_apps_import_only_what_they_may(app: str) -> None:
     for path in (SRC / app).rglob("*.py"):
         if "migrations" in path.parts:
             continue
-        wrong = _project_imports(path) - ALLOWED[app] - {app, "config", "cells", "dbguard", "adminaudit"}
+        wrong = _project_imports(path) - ALLOWED[app] - {app, "config", *SHARED}
         assert not wrong, f"{path.relative_to(SRC)} imports {sorted(wrong)}"
         assert not (_project_imports(path) & EDGES), path
 
