@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import translation
 
 from lianggang.backup import (
     BackupError,
@@ -164,7 +165,7 @@ def test_a_damaged_or_foreign_backup_is_refused_and_nothing_changes(tmp_path: Pa
         "not a backup": (not_a_backup, "not a Lianggang backup"),
     }
     for case, (bad, said) in cases.items():
-        with pytest.raises(BackupError, match=said):
+        with translation.override("en"), pytest.raises(BackupError, match=said):
             restore(bad)
         assert _fingerprint() == before, case
 
