@@ -30,7 +30,6 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -306,14 +305,3 @@ def _load(using: str, payload: Path) -> None:
         ],
         env,
     )
-
-
-def describe(manifest: Manifest) -> dict[str, Any]:
-    """What an operator wants to see of a backup."""
-    return {
-        "created_at": manifest.created_at,
-        "database": manifest.vendor,
-        "version": manifest.version,
-        "tables": len(manifest.rows),
-        "rows": sum(manifest.rows.values()),
-    }

@@ -17,8 +17,13 @@ class AccountsConfig(AppConfig):
 
 def _note_password_change(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Remember whether this save gives the user a new password (or takes it away)."""
-    if instance.pk is None or kwargs.get("raw"):
-        return
+    fields = kwargs.get("update_fields")
+    if (
+        instance.pk is None
+        or kwargs.get("raw")
+        or (fields is not None and "password" not in fields)
+    ):
+        return  # a new user, a fixture, or a save of other fields (the login's last_login)
     stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
     instance._lianggang_password_changed = stored.first() not in (None, instance.password)
 
