@@ -110,8 +110,17 @@ def test_export_values_and_assessments_for_one_county(tmp_path: Path) -> None:
     assert code == 0
     sheet = load_workbook(target)["data"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-    assert header == ["indicator", "orgunit", "year", "status", "substatus", "year_met", "note"]
+    assert header[:5] == ["indicator", "orgunit", "year", "status", "substatus"]
+    assert {"value_used", "single_value", "projected_low", "projected_high"} <= set(header)
+    assert header[-3:] == ["chance_of_meeting", "year_met", "note"]
     assert sheet.max_row == 27 * 19 + 1
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    chances = [r["chance_of_meeting"] for r in rows if r["chance_of_meeting"] is not None]
+    assert chances
+    assert all(0 <= c <= 1 for c in chances)
+    on_track = [r for r in rows if r["status"] == "ON_TRACK" and r["chance_of_meeting"] is not None]
+    assert on_track
+    assert all(r["chance_of_meeting"] >= 0.5 for r in on_track)
 
 
 @pytest.mark.django_db

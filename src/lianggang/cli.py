@@ -424,9 +424,41 @@ def _tidy_message(exc: Any) -> str:
         ErrorCode.NO_TARGET: _(
             "Row %(row)s, column “%(column)s”: direction “%(direction)s” needs a target."
         ),
+        ErrorCode.BAD_DECIMALS: _(
+            "Row %(row)s, column “%(column)s”: expected a number of decimals from 0 to 10, "
+            "found “%(text)s”."
+        ),
+        ErrorCode.COUNT_NEEDS_EVENTS: _(
+            "Row %(row)s, column “%(column)s”: count kind needs the events and the population "
+            "(numerator and denominator); a value alone is not read as 0 events."
+        ),
+        ErrorCode.OUT_OF_DOMAIN: _(
+            "Row %(row)s, column “%(column)s”: the value %(value)s is outside the %(scale)s "
+            "scale (log: not below 0; logit: from 0 to 100); it is not clamped."
+        ),
+        ErrorCode.TARGET_OUT_OF_DOMAIN: _(
+            "Row %(row)s, column “%(column)s”: the target %(target)s is outside the %(scale)s "
+            "scale (log: not below 0; logit: from 0 to 100)."
+        ),
+        ErrorCode.COUNT_SCALE: _(
+            "Row %(row)s, column “%(column)s”: a count is judged on the log scale, not “%(scale)s”."
+        ),
+        ErrorCode.ALL_ZERO: _(
+            "Row %(row)s, column “%(column)s”: every value is 0; give the decimals so that 0 "
+            "can be placed on the log or logit scale."
+        ),
     }
     params = {"row": exc.row, "column": exc.column, **exc.params}
-    return str(messages[exc.code] % params)
+    message = str(messages[exc.code] % params)
+    if exc.series and exc.year:
+        return _("Series “%(series)s”, year %(year)s: %(message)s") % {
+            "series": exc.series,
+            "year": exc.year,
+            "message": message,
+        }
+    if exc.series:
+        return _("Series “%(series)s”: %(message)s") % {"series": exc.series, "message": message}
+    return message
 
 
 def _cmd_assess(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -451,12 +483,17 @@ def _cmd_assess(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     except TidyInputError as exc:
         err.write(f"{ns.input}: {_tidy_message(exc)}\n")
         return 1
+    try:
+        judged = judge(series)
+    except TidyInputError as exc:
+        err.write(f"{ns.input}: {_tidy_message(exc)}\n")
+        return 1
     if ns.output:
         with open(ns.output, "w", encoding="utf-8", newline="") as f:
-            n = write_judgements(judge(series), f)
+            n = write_judgements(judged, f)
         err.write(_("%(n)d series judged; written to %(path)s.\n") % {"n": n, "path": ns.output})
     else:
-        write_judgements(judge(series), out)
+        write_judgements(judged, out)
     return 0
 
 

@@ -28,7 +28,27 @@ INDICATOR_COLUMNS = (
     "ci_low",
     "ci_high",
 )
-ASSESSMENT_COLUMNS = ("indicator", "orgunit", "year", "status", "substatus", "year_met")
+ASSESSMENT_COLUMNS = (
+    "indicator",
+    "orgunit",
+    "year",
+    "status",
+    "substatus",
+    "target_value",
+    "target_year",
+    "value_used",
+    "latest_year",
+    "latest_value",
+    "period_start",
+    "period_end",
+    "single_year",
+    "single_value",
+    "projected_value",
+    "projected_low",
+    "projected_high",
+    "chance_of_meeting",
+    "year_met",
+)
 NOTE_COLUMN = "note"
 
 Row = Sequence[Any]
@@ -68,19 +88,39 @@ def export_indicators(*, outline: Outline, year: int, orgunit: OrgUnit | None) -
 
 def export_assessments(*, outline: Outline, year: int, orgunit: OrgUnit | None) -> list[Row]:
     qs = selectors.assessments(outline=outline, year=year, orgunit=orgunit)
-    return [
-        (
-            a.indicator.code,
-            a.orgunit.code,
-            a.year,
-            a.status,
-            a.substatus,
-            a.year_met
-            if a.year_met is not None
-            else (NOT_WITHIN_HORIZON if a.met_beyond_horizon else ""),
+    rows: list[Row] = []
+    for a in qs.order_by("indicator__code", "orgunit__path"):
+        decimals = a.indicator.decimals
+
+        def published(x: float | None, places: int = decimals) -> float | None:
+            return None if x is None or x != x else round(x, places)
+
+        rows.append(
+            (
+                a.indicator.code,
+                a.orgunit.code,
+                a.year,
+                a.status,
+                a.substatus,
+                a.target_value,
+                a.target_year,
+                "pooled" if a.pooled_years > 1 else "single",
+                a.latest_year,
+                published(a.latest_value),
+                a.period_start,
+                a.period_end,
+                a.single_year,
+                published(a.single_value),
+                published(a.projected_value),
+                published(a.projected_low),
+                published(a.projected_high),
+                published(a.chance_of_meeting, 3),
+                a.year_met
+                if a.year_met is not None
+                else (NOT_WITHIN_HORIZON if a.met_beyond_horizon else ""),
+            )
         )
-        for a in qs.order_by("indicator__code", "orgunit__path")
-    ]
+    return rows
 
 
 EXPORTS = {

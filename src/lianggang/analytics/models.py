@@ -28,6 +28,7 @@ SUBSTATUS_LABELS = {
     "small_numbers": _("too few events"),
     "too_few_points": _("too few years of data"),
     "no_baseline": _("no baseline value"),
+    "invalid_data": _("values outside the indicator's scale"),
     "improving": _("improving too slowly"),
     "stagnant": _("stagnant"),
     "uncertain_decline": _("declining (not significant)"),
@@ -114,15 +115,22 @@ class Assessment(models.Model):
     substatus = models.CharField(_("sub-status"), max_length=30, blank=True)
     target_value = models.FloatField(_("target applied"), null=True)
     target_year = models.PositiveSmallIntegerField(_("target year"))
-    latest_year = models.FloatField(_("latest year"), null=True)
+    latest_year = models.FloatField(_("latest year"), null=True)  # a pooled value's date
     latest_value = models.FloatField(_("latest value"), null=True)
     ci_low = models.FloatField(_("95% interval, lower"), null=True)
     ci_high = models.FloatField(_("95% interval, upper"), null=True)
     pooled_years = models.PositiveSmallIntegerField(_("years pooled"), default=1)
+    period_start = models.PositiveSmallIntegerField(_("first year of the value used"), null=True)
+    period_end = models.PositiveSmallIntegerField(_("last year of the value used"), null=True)
+    single_year = models.PositiveSmallIntegerField(_("latest single year"), null=True)
+    single_value = models.FloatField(_("latest single-year value"), null=True)
     baseline_value = models.FloatField(_("baseline value"), null=True)
     slope = models.FloatField(_("trend slope"), null=True)
     p_value = models.FloatField(_("p-value of the slope"), null=True)
     projected_value = models.FloatField(_("projected value in the target year"), null=True)
+    projected_low = models.FloatField(_("95% prediction interval, lower"), null=True)
+    projected_high = models.FloatField(_("95% prediction interval, upper"), null=True)
+    chance_of_meeting = models.FloatField(_("chance of meeting the target"), null=True)
     year_met = models.PositiveSmallIntegerField(_("year the target is met"), null=True)
     met_beyond_horizon = models.BooleanField(_("not met within 50 years"), default=False)
     pace = models.FloatField(_("pace"), null=True)

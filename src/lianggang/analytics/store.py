@@ -32,7 +32,7 @@ from lianggang.orgunits.models import Level, OrgUnit
 
 from .arrowdb import read_arrow, replace_all, rows_table, write_arrow
 from .engine.aggregate import aggregate
-from .engine.assess import Observation, Rule, assess
+from .engine.assess import Judgement, Observation, Rule, SeriesError, Status, Substatus, assess
 from .engine.compute import compute
 from .engine.targets import effective_targets as resolve_targets
 from .models import Assessment, IndicatorValue
@@ -133,6 +133,8 @@ def rule_for(indicator: Indicator, target: float | None) -> Rule:
         target_change=indicator.target_change,
         tolerance=indicator.tolerance,
         percent=indicator.unit == "%",
+        decimals=indicator.decimals,
+        unit=indicator.unit,
     )
 
 
@@ -419,10 +421,17 @@ ASSESSMENT_SCHEMA = pa.schema(
         "ci_low": _FLOAT,
         "ci_high": _FLOAT,
         "pooled_years": _INT,
+        "period_start": _INT,
+        "period_end": _INT,
+        "single_year": _INT,
+        "single_value": _FLOAT,
         "baseline_value": _FLOAT,
         "slope": _FLOAT,
         "p_value": _FLOAT,
         "projected_value": _FLOAT,
+        "projected_low": _FLOAT,
+        "projected_high": _FLOAT,
+        "chance_of_meeting": _FLOAT,
         "year_met": _INT,
         "met_beyond_horizon": pa.bool_(),
         "pace": _FLOAT,
@@ -471,8 +480,16 @@ def _judgements(
             if not obs and not unit.aggregated:
                 continue  # a unit outside the monitored tree: no judgement at all
             rule = rule_for(ind, targets[ind.pk, unit.pk])
+            if rule.kind == "count":
+                # A rate without its population is no observation of a count (§3c).
+                obs = [o for o in obs if o.denominator]
             for year in years:
-                j = assess(obs, rule, as_of=year)
+                try:
+                    j = assess(obs, rule, as_of=year)
+                except SeriesError as exc:
+                    # Never clamped or guessed: the judgement says the data are invalid.
+                    j = Judgement(Status.INSUFFICIENT_DATA, Substatus.INVALID_DATA)
+                    j.notes.append(str(exc))
                 rows.append(
                     (
                         ind.pk,
@@ -487,10 +504,17 @@ def _judgements(
                         j.ci_low,
                         j.ci_high,
                         j.pooled_years,
+                        j.period_start,
+                        j.period_end,
+                        j.single_year,
+                        j.single_value,
                         j.baseline_value,
                         j.slope,
                         j.p_value,
                         j.projected_value,
+                        j.projected_low,
+                        j.projected_high,
+                        j.chance_of_meeting,
                         j.year_met,
                         j.met_beyond_horizon,
                         j.pace,

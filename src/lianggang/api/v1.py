@@ -262,12 +262,39 @@ class AssessmentOut(Schema):
     substatus: str
     target_value: float | None
     target_year: int
-    latest_year: float | None
-    latest_value: float | None
-    projected_value: float | None
+    value_used: Literal["single", "pooled"] = Field(
+        description="which value the judgement used: the latest single year's, or a value "
+        "pooled over period_start–period_end (a rate resting on fewer than 20 events)"
+    )
+    latest_year: float | None = Field(
+        description="the year of the value used (a pooled value: the middle of its years)"
+    )
+    latest_value: float | None = Field(description="the value used by the judgement")
+    ci_low: float | None = Field(description="95 % interval of the value used, lower")
+    ci_high: float | None = Field(description="95 % interval of the value used, upper")
+    pooled_years: int = Field(description="years of data pooled in the value used (1: none)")
+    period_start: int | None
+    period_end: int | None
+    single_year: int | None = Field(description="the latest single year with a value")
+    single_value: float | None = Field(description="that single year's value")
+    projected_value: float | None = Field(description="projection for the target year")
+    projected_low: float | None = Field(
+        description="95 % prediction interval of the projection, lower"
+    )
+    projected_high: float | None = Field(
+        description="95 % prediction interval of the projection, upper"
+    )
+    chance_of_meeting: float | None = Field(
+        description="chance of meeting the target by the target year (0–1); at least 0.5 "
+        "exactly when on track"
+    )
     year_met: int | None
     slope: float | None
     p_value: float | None
+
+    @staticmethod
+    def resolve_value_used(obj: Assessment) -> str:
+        return "pooled" if obj.pooled_years > 1 else "single"
 
     @staticmethod
     def resolve_indicator(obj: Assessment) -> str:

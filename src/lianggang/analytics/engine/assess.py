@@ -1,30 +1,44 @@
-"""The judgement of a target for one series (METHOD.md §3).
+"""The judgement of a target for one series (docs/methodology.md §3, METHOD.md §3 and §3c).
 
 A series is the yearly observations of one indicator in one org unit; a :class:`Rule` is the
-indicator's configuration with the org unit's target. :func:`assess` evaluates the steps of
-METHOD.md §3 in order and returns a :class:`Judgement`.
+indicator's configuration with the org unit's target. :func:`assess` evaluates the steps of the
+method in order and returns a :class:`Judgement`, with the projection's 95 % prediction interval
+and the chance of meeting the target.
 
 >>> rule = Rule(direction=">=", target=90, target_year=2030, baseline_year=2020)
 >>> j = assess([Observation(2020, 70.0), Observation(2024, 80.0)], rule)
 >>> str(j.status), j.slope, round(j.projected_value, 1), j.year_met
 ('ON_TRACK', 2.5, 95.0, 2028)
+
+A value outside its scale is refused, never clamped:
+
+>>> assess([Observation(2024, -1.0)], Rule(">=", 5, 2030, 2020, scale="log"))
+Traceback (most recent call last):
+...
+lianggang.analytics.engine.assess.SeriesError: 2024: value -1.0 is outside the log scale
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from fractions import Fraction
+from statistics import NormalDist
 
 import numpy as np
+from scipy.stats import t as student_t
 
 from .intervals import poisson_interval, wilson_interval
-from .trend import SCALES, inverse, ols_slope, poisson_slope, transform
+from .precision import exact, meets, rate_exact, within
+from .trend import SCALES, in_domain, inverse, line_fit, poisson_slope, transform
 
 DIRECTIONS = (">=", "<=", "~", "up", "down")
 KINDS = ("value", "count", "proportion")
 HORIZON_YEARS = 50
+LEVEL = 0.95
+_NORMAL = NormalDist()
 
 
 class Status(StrEnum):
@@ -46,6 +60,7 @@ class Substatus(StrEnum):
     SMALL_NUMBERS = "small_numbers"
     TOO_FEW_POINTS = "too_few_points"
     NO_BASELINE = "no_baseline"
+    INVALID_DATA = "invalid_data"
     IMPROVING = "improving"
     STAGNANT = "stagnant"
     UNCERTAIN_DECLINE = "uncertain_decline"
@@ -56,6 +71,17 @@ class Substatus(StrEnum):
     DETERIORATION = "deterioration"
 
 
+class SeriesError(ValueError):
+    """A series the method refuses to judge (METHOD.md §3c): ``code`` says why, ``year`` which
+    observation (None when the rule itself is at fault), ``params`` the values to quote."""
+
+    def __init__(self, code: str, message: str, year: int | None = None, **params: object):
+        super().__init__(f"{year}: {message}" if year is not None else message)
+        self.code = code
+        self.year = year
+        self.params = params
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one series is judged.
@@ -63,13 +89,16 @@ class Rule:
     ``direction``: ``>=`` / ``<=`` (target T), ``~`` (around T), ``up`` / ``down`` (no numeric
     target: a trend category). ``target_change`` sets a target relative to the baseline
     (``-0.2``: 20 % below the baseline year's value); ``tolerance`` is the half-width of the band
-    of an ``~`` target (default 1 point for percentages, else 2 % of T).
+    of an ``~`` target (default 1 point for percentages, else 2 % of T). ``decimals``: the
+    indicator's published precision (None: compare with a relative tolerance); ``unit``: the
+    indicator's unit (``%`` makes it a percentage). ``baseline_year`` None: the window is the ten
+    latest years and there is no baseline value.
     """
 
     direction: str
     target: float | None
     target_year: int
-    baseline_year: int
+    baseline_year: int | None
     scale: str = "linear"
     kind: str = "value"
     factor: float = 1.0
@@ -78,6 +107,8 @@ class Rule:
     percent: bool = False
     window: int = 10
     min_events: int = 20
+    decimals: int | None = None
+    unit: str = ""
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -92,6 +123,15 @@ class Rule:
             and (self.target_change is None)
         ):
             raise ValueError(f"a {self.direction!r} rule needs a target")
+        if self.decimals is not None and not 0 <= self.decimals <= 10:
+            raise ValueError(f"decimals must be between 0 and 10, not {self.decimals!r}")
+
+    @property
+    def is_percentage(self) -> bool:
+        """A percentage: unit %, logit scale or factor 100 (the 1-point band of "around")."""
+        return (
+            self.percent or self.unit.strip() == "%" or self.scale == "logit" or self.factor == 100
+        )
 
 
 @dataclass(frozen=True)
@@ -109,17 +149,25 @@ class Judgement:
     status: Status
     substatus: Substatus = Substatus.NONE
     target: float | None = None
-    latest_year: float | None = None
+    latest_year: int | None = None
     latest_value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
     pooled_years: int = 1
+    period_start: int | None = None
+    period_end: int | None = None
+    single_year: int | None = None
+    single_value: float | None = None
     events: float | None = None
     baseline_value: float | None = None
     slope: float | None = None
     slope_se: float | None = None
     p_value: float | None = None
+    trend_method: str = ""
     projected_value: float | None = None
+    projected_low: float | None = None
+    projected_high: float | None = None
+    chance_of_meeting: float | None = None
     year_met: int | None = None
     met_beyond_horizon: bool = False
     pace: float | None = None
@@ -129,18 +177,36 @@ class Judgement:
     share_of_time: float | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def pooled(self) -> bool:
+        """True when the judgement used a value pooled over several years."""
+        return self.pooled_years > 1
+
 
 @dataclass(frozen=True)
 class _Point:
     """The latest value used for the judgement (pooled for small counts)."""
 
-    year: float
+    year: int
     value: float
+    exact: Fraction
     ci_low: float | None
     ci_high: float | None
     events: float | None
     pooled_years: int
     first_year: int
+
+
+@dataclass(frozen=True)
+class _Fit:
+    slope: float
+    method: str
+    se: float | None = None  # the Poisson fit's standard error of the slope
+    p_value: float | None = None
+    n: int = 0
+    t_mean: float = 0.0
+    sxx: float = 0.0
+    residual_sd: float | None = None
 
 
 def observation_value(obs: Observation, rule: Rule) -> float | None:
@@ -152,26 +218,44 @@ def observation_value(obs: Observation, rule: Rule) -> float | None:
     return None
 
 
+def exact_value(obs: Observation, rule: Rule) -> Fraction:
+    """The observation's exact value: D/N × factor when it was computed from them, else the
+    value as typed."""
+    assert obs.value is not None
+    if obs.numerator is not None and obs.denominator:
+        quotient = rate_exact(obs.numerator, obs.denominator, rule.factor)
+        if math.isclose(float(quotient), obs.value, rel_tol=1e-12, abs_tol=1e-300):
+            return quotient
+    return exact(obs.value)
+
+
 def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = None) -> Judgement:
-    """Judge a series as of a year (default: its latest observation)."""
-    valued = sorted(
-        (
-            replace(o, value=v)
-            for o in observations
-            if (v := observation_value(o, rule)) is not None and (as_of is None or o.year <= as_of)
-        ),
+    """Judge a series as of a year (default: its latest observation).
+
+    Raises :class:`SeriesError` for a series the method refuses (a value outside its scale, a
+    count without its events, a target outside its scale, a count on a scale other than log).
+    """
+    given = [o for o in observations]
+    valued_all = sorted(
+        (replace(o, value=v) for o in given if (v := observation_value(o, rule)) is not None),
         key=lambda o: o.year,
     )
-    years = [o.year for o in valued]
+    years = [o.year for o in valued_all]
     if len(set(years)) != len(years):
         raise ValueError("a series has two observations for the same year")
+    _check(valued_all, rule)
+    valued = [o for o in valued_all if as_of is None or o.year <= as_of]
     if not valued:
         return Judgement(Status.NO_DATA)
     end = as_of if as_of is not None else valued[-1].year
-    window = [o for o in valued if o.year > end - rule.window]
+    start = end - (rule.window - 1)
+    if rule.baseline_year is not None:
+        start = min(start, rule.baseline_year)
+    window = [o for o in valued if start <= o.year <= end]
     if not window:
         return Judgement(Status.NO_DATA)
 
+    delta = _edge(valued_all, rule)
     latest = _latest_point(window, rule)
     baseline = _baseline_value(valued, rule)
     j = Judgement(
@@ -181,6 +265,10 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
         ci_low=latest.ci_low,
         ci_high=latest.ci_high,
         pooled_years=latest.pooled_years,
+        period_start=latest.first_year,
+        period_end=window[-1].year,
+        single_year=window[-1].year,
+        single_value=window[-1].value,
         events=latest.events,
         baseline_value=baseline,
     )
@@ -194,31 +282,41 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
     j.target = target
 
     if rule.direction in ("up", "down"):
-        return _trend_only(window, latest, rule, j)
+        return _trend_only(window, latest, rule, delta, j)
     assert target is not None
+    if not in_domain(rule.scale, target):
+        raise SeriesError(
+            "target_out_of_domain",
+            f"target {target!r} is outside the {rule.scale} scale",
+            target=target,
+            scale=rule.scale,
+        )
     if rule.direction == "~":
-        return _around(window, latest, rule, target, baseline, j)
+        return _around(window, latest, rule, target, baseline, delta, j)
 
     d = 1.0 if rule.direction == ">=" else -1.0
-    small = rule.kind == "count" and (latest.events or 0.0) < rule.min_events
+    dec = rule.decimals
 
     # 2. Small-number gate.
-    if small:
-        if _bound_meets(latest, d, target):
+    if rule.kind == "count" and (latest.events or 0.0) < rule.min_events:
+        if _bound_meets(latest, d, target, dec):
             j.status, j.substatus = Status.ACHIEVED, Substatus.CONFIRMED
+            j.year_met = latest.year
         else:
             j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.SMALL_NUMBERS
         return j
 
     # 3. Achieved.
-    if d * (latest.value - target) >= 0:
+    if meets(latest.exact, target, d, dec):
         j.status = Status.ACHIEVED
         j.substatus = (
             Substatus.CONFIRMED
-            if rule.kind == "value" or _bound_meets(latest, d, target)
+            if rule.kind == "value" or _bound_meets(latest, d, target, dec)
             else Substatus.PROVISIONAL
         )
-        j.year_met = _first_year_of_final_run(window, rule, d, target, latest)
+        j.year_met = _first_year_of_final_run(
+            window, latest, lambda o: meets(exact_value(o, rule), target, d, dec)
+        )
         return j
 
     # 3b. Met earlier in the window, lost since.
@@ -228,9 +326,9 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
         if o.year < latest.first_year
         and (rule.kind != "count" or (o.numerator or 0.0) >= rule.min_events)
     ]
-    if any(d * (o.value - target) >= 0 for o in earlier if o.value is not None):
+    if any(meets(exact_value(o, rule), target, d, dec) for o in earlier):
         j.status, j.substatus = Status.REGRESSING, Substatus.LOST
-        _fit_and_project(window, latest, rule, target, baseline, d, j)
+        _fit_and_project(window, latest, rule, target, baseline, d, delta, j)
         return j
 
     # 4. Enough points for a trend?
@@ -239,9 +337,9 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
         return j
 
     # 5–7. Trend, projection, on track.
-    beta = _fit_and_project(window, latest, rule, target, baseline, d, j)
+    beta = _fit_and_project(window, latest, rule, target, baseline, d, delta, j)
     assert j.projected_value is not None
-    if d * (j.projected_value - target) >= -1e-9 * max(1.0, abs(target)):
+    if _projection_meets(j.projected_value, target, d):
         j.status = Status.ON_TRACK
         return j
 
@@ -259,6 +357,60 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
     return j
 
 
+def _projection_meets(projected: float, target: float, d: float) -> bool:
+    """Step 7: the projection meets the target (exactly meeting it counts)."""
+    return d * (projected - target) >= -1e-9 * max(1.0, abs(target))
+
+
+def _check(valued: Sequence[Observation], rule: Rule) -> None:
+    """Refuse what the method cannot judge (§3c): never clamp, never read a missing count as 0."""
+    if rule.kind == "count" and rule.scale != "log":
+        raise SeriesError(
+            "count_scale", f"a count is judged on the log scale, not {rule.scale}", scale=rule.scale
+        )
+    for o in valued:
+        assert o.value is not None
+        if rule.kind == "count" and (o.numerator is None or not o.denominator):
+            raise SeriesError(
+                "count_needs_events",
+                "count kind needs the events and the population",
+                o.year,
+            )
+        if not in_domain(rule.scale, o.value):
+            raise SeriesError(
+                "out_of_domain",
+                f"value {o.value!r} is outside the {rule.scale} scale",
+                o.year,
+                value=o.value,
+                scale=rule.scale,
+            )
+
+
+def _edge(valued: Sequence[Observation], rule: Rule) -> float:
+    """δ: how far an exact 0 (log) or 0 / 100 (logit) is moved inside the scale — half a unit of
+    the indicator's last decimal, or without decimals 1e−6 of the series' largest value."""
+    if rule.decimals is not None:
+        return 0.5 * 10.0 ** (-rule.decimals)
+    largest = max((abs(o.value or 0.0) for o in valued), default=0.0)
+    if largest == 0 and rule.scale != "linear" and rule.kind != "count":
+        raise SeriesError(
+            "all_zero",
+            f"every value is 0: without decimals nothing says how far to move 0 on the "
+            f"{rule.scale} scale",
+        )
+    return 1e-6 * largest
+
+
+def _z(rule: Rule, y: float, delta: float) -> float:
+    """g(y), with an exact 0 (and 100 on logit) moved inside the scale by δ."""
+    if rule.scale != "linear":
+        if y == 0:
+            y = delta
+        elif rule.scale == "logit" and y == 100:
+            y = 100.0 - delta
+    return transform(rule.scale, y)
+
+
 def _latest_point(window: Sequence[Observation], rule: Rule) -> _Point:
     last = window[-1]
     assert last.value is not None
@@ -266,17 +418,18 @@ def _latest_point(window: Sequence[Observation], rule: Rule) -> _Point:
         events, exposure, pooled, first = last.numerator, last.denominator, 1, last.year
         if events < rule.min_events:
             for k in (3, 5):
-                sub = [o for o in window if o.year > last.year - k and o.denominator]
+                sub = [o for o in window if o.year > last.year - k]
                 events = sum(o.numerator or 0.0 for o in sub)
                 exposure = sum(o.denominator or 0.0 for o in sub)
-                pooled, first = k, last.year - k + 1
+                pooled, first = len(sub), sub[0].year
                 if events >= rule.min_events:
                     break
         lo, hi = poisson_interval(np.array([events]))
         scale = rule.factor / exposure
         return _Point(
-            year=last.year - (pooled - 1) / 2,
+            year=(first + last.year) // 2,
             value=events / exposure * rule.factor,
+            exact=rate_exact(events, exposure, rule.factor),
             ci_low=float(lo[0]) * scale,
             ci_high=float(hi[0]) * scale,
             events=events,
@@ -288,13 +441,16 @@ def _latest_point(window: Sequence[Observation], rule: Rule) -> _Point:
         return _Point(
             last.year,
             last.value,
+            exact_value(last, rule),
             float(lo[0]) * rule.factor,
             float(hi[0]) * rule.factor,
             last.numerator,
             1,
             last.year,
         )
-    return _Point(last.year, last.value, None, None, last.numerator, 1, last.year)
+    return _Point(
+        last.year, last.value, exact_value(last, rule), None, None, last.numerator, 1, last.year
+    )
 
 
 def _baseline_value(valued: Sequence[Observation], rule: Rule) -> float | None:
@@ -309,6 +465,7 @@ def _baseline_value(valued: Sequence[Observation], rule: Rule) -> float | None:
         and b.numerator < rule.min_events
         and b.denominator
     ):
+        assert rule.baseline_year is not None
         near = [o for o in valued if abs(o.year - rule.baseline_year) <= 1 and o.denominator]
         events = sum(o.numerator or 0.0 for o in near)
         exposure = sum(o.denominator or 0.0 for o in near)
@@ -316,33 +473,39 @@ def _baseline_value(valued: Sequence[Observation], rule: Rule) -> float | None:
     return b.value
 
 
-def _bound_meets(point: _Point, d: float, target: float) -> bool:
+def _bound_meets(point: _Point, d: float, target: float, decimals: int | None) -> bool:
+    """The unfavourable end of the interval meets the target, as published."""
     bound = point.ci_low if d > 0 else point.ci_high
-    return bound is not None and d * (bound - target) >= 0
+    return bound is not None and meets(bound, target, d, decimals)
 
 
 def _first_year_of_final_run(
-    window: Sequence[Observation], rule: Rule, d: float, target: float, latest: _Point
+    window: Sequence[Observation], latest: _Point, ok: Callable[[Observation], bool]
 ) -> int:
+    """The first year of the latest unbroken run of observations that meet the target (a year
+    without data does not break a run); a pooled point's own date."""
     if latest.pooled_years > 1:
-        return int(latest.year)
+        return latest.year
     year = window[-1].year
     for o in reversed(window):
-        if o.value is None or d * (o.value - target) < 0:
+        if not ok(o):
             break
         year = o.year
-    return int(year)
+    return year
 
 
-def _slope(window: Sequence[Observation], rule: Rule, j: Judgement) -> float:
+def _fit(window: Sequence[Observation], rule: Rule, delta: float) -> _Fit:
+    """Step 5: Poisson for counts; OLS for 2–4 points, Theil–Sen for 5 or more otherwise."""
     years = [float(o.year) for o in window]
-    if rule.kind == "count" and all(o.numerator is not None and o.denominator for o in window):
+    if rule.kind == "count":
         fit = poisson_slope(
             years, [o.numerator or 0.0 for o in window], [o.denominator or 0.0 for o in window]
         )
-        j.slope_se, j.p_value = fit.se, fit.p_value
-        return fit.slope
-    return ols_slope(years, [transform(rule.scale, o.value or 0.0) for o in window])
+        return _Fit(fit.slope, "poisson", fit.se, fit.p_value)
+    line = line_fit(years, [_z(rule, o.value or 0.0, delta) for o in window])
+    return _Fit(
+        line.slope, line.method, None, None, line.n, line.t_mean, line.sxx, line.residual_sd
+    )
 
 
 def _fit_and_project(
@@ -352,38 +515,113 @@ def _fit_and_project(
     target: float,
     baseline: float | None,
     d: float,
+    delta: float,
     j: Judgement,
+    band: tuple[float, float] | None = None,
 ) -> float:
-    """Fit the trend and fill the projection, year met and secondary figures; return β."""
+    """Fit the trend and fill the projection, its interval, the chance of meeting the target,
+    the year met and the secondary figures; return β. ``band``: an "around" target's band, whose
+    chance is that of landing inside it."""
     if len(window) < 2 or window[-1].year == window[0].year:
         return 0.0
     g = rule.scale
-    beta = _slope(window, rule, j)
-    j.slope = beta
-    z_last = transform(g, latest.value)
-    horizon = max(0.0, rule.target_year - latest.year)
-    j.projected_value = inverse(g, z_last + beta * horizon)
+    fit = _fit(window, rule, delta)
+    beta = fit.slope
+    j.slope, j.slope_se, j.p_value, j.trend_method = beta, fit.se, fit.p_value, fit.method
+    z_last = _z(rule, latest.value, delta)
+    horizon = max(0, rule.target_year - latest.year)
+    z_hat = z_last + beta * horizon
+    j.projected_value = inverse(g, z_hat)
+    _uncertainty(fit, rule, latest, target, d, horizon, z_hat, j, band)
     j.pace = beta if g == "linear" else (math.exp(beta) - 1.0) * 100.0
-    gap = transform(g, target) - z_last
-    if rule.target_year > latest.year:
+    z_target = transform(g, target)
+    gap = z_target - z_last
+    if rule.target_year > latest.year and math.isfinite(gap):
         j.required_pace = gap / (rule.target_year - latest.year)
         if j.required_pace:
             j.pace_ratio = beta / j.required_pace
     if d * beta > 0:
         t_star = latest.year + gap / beta
-        if t_star - latest.year > HORIZON_YEARS:
+        if not math.isfinite(t_star) or t_star - latest.year > HORIZON_YEARS:
             j.met_beyond_horizon = True
         else:
             j.year_met = math.ceil(t_star - 1e-9)
-    if baseline is not None:
-        way = transform(g, target) - transform(g, baseline)
+    if baseline is not None and math.isfinite(z_target):
+        z_base = _z(rule, baseline, delta)
+        way = z_target - z_base
         if way:
-            j.share_of_way = (z_last - transform(g, baseline)) / way
-    if rule.target_year > rule.baseline_year:
+            j.share_of_way = (z_last - z_base) / way
+    if rule.baseline_year is not None and rule.target_year > rule.baseline_year:
         j.share_of_time = (latest.year - rule.baseline_year) / (
             rule.target_year - rule.baseline_year
         )
     return beta
+
+
+def _uncertainty(
+    fit: _Fit,
+    rule: Rule,
+    latest: _Point,
+    target: float,
+    d: float,
+    horizon: int,
+    z_hat: float,
+    j: Judgement,
+    band: tuple[float, float] | None,
+) -> None:
+    """The 95 % prediction interval of the projection and the chance of meeting the target
+    (METHOD.md §3c), centred on the projection ẑ so that the chance is ≥ 50 % exactly when the
+    series is on track."""
+    if latest.year > rule.target_year:
+        return
+    g = rule.scale
+    if fit.method == "poisson":
+        assert fit.se is not None
+        assert latest.events
+        se = math.sqrt(horizon**2 * fit.se**2 + 1.0 / latest.events)
+        quantile = _NORMAL.inv_cdf(0.5 + LEVEL / 2)
+        cdf = _NORMAL.cdf
+    else:
+        if fit.residual_sd is None:
+            return  # two points: no residuals, no interval
+        x0 = latest.year + horizon
+        se = fit.residual_sd * math.sqrt(1 + 1 / fit.n + (x0 - fit.t_mean) ** 2 / fit.sxx)
+        df = fit.n - 2
+        quantile = float(student_t.ppf(0.5 + LEVEL / 2, df))
+
+        def cdf(x: float) -> float:
+            return float(student_t.cdf(x, df))
+
+    projected = inverse(g, z_hat)
+    if not math.isfinite(se) or se <= 1e-12 * max(1.0, abs(z_hat)):
+        j.projected_low = j.projected_high = projected
+        if band is not None:
+            hit = band[0] <= projected <= band[1]
+        else:
+            hit = math.isfinite(transform(g, target)) and _projection_meets(projected, target, d)
+        j.chance_of_meeting = 1.0 if hit else 0.0
+        return
+    j.projected_low = inverse(g, z_hat - quantile * se)
+    j.projected_high = inverse(g, z_hat + quantile * se)
+    if band is not None:
+        lo, hi = (transform(g, _into_domain(g, b)) for b in band)
+        j.chance_of_meeting = max(0.0, cdf((hi - z_hat) / se) - cdf((lo - z_hat) / se))
+        return
+    z_target = transform(g, target)
+    if not math.isfinite(z_target):
+        # A target at the scale's bound (0 on log, 0 or 100 on logit) is never reached by a trend.
+        j.chance_of_meeting = 0.0
+        return
+    j.chance_of_meeting = cdf(d * (z_hat - z_target) / se)
+
+
+def _into_domain(scale: str, y: float) -> float:
+    """The nearest value of the scale's domain (for the edges of an "around" band)."""
+    if scale == "log":
+        return max(y, 0.0)
+    if scale == "logit":
+        return min(max(y, 0.0), 100.0)
+    return y
 
 
 def _dead_band(
@@ -397,7 +635,7 @@ def _dead_band(
 
 
 def _trend_only(
-    window: Sequence[Observation], latest: _Point, rule: Rule, j: Judgement
+    window: Sequence[Observation], latest: _Point, rule: Rule, delta: float, j: Judgement
 ) -> Judgement:
     d = 1.0 if rule.direction == "up" else -1.0
     if rule.kind == "count" and (latest.events or 0.0) < rule.min_events:
@@ -406,8 +644,9 @@ def _trend_only(
     if len(window) < 2 or window[-1].year - window[0].year < 2:
         j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.TOO_FEW_POINTS
         return j
-    beta = _slope(window, rule, j)
-    j.slope = beta
+    fit = _fit(window, rule, delta)
+    beta = fit.slope
+    j.slope, j.slope_se, j.p_value, j.trend_method = beta, fit.se, fit.p_value, fit.method
     if rule.scale == "linear":
         level = abs(j.baseline_value or 0.0) or abs(float(np.mean([o.value for o in window])))
         change = d * beta / level if level else 0.0
@@ -433,27 +672,43 @@ def _around(
     rule: Rule,
     target: float,
     baseline: float | None,
+    delta: float,
     j: Judgement,
 ) -> Judgement:
+    """ "Around T" (保持在T左右): achieved inside the band T ± tolerance, as published; outside
+    it, off track — improving toward the band, stagnant within the dead band, or moving away."""
     tol = rule.tolerance
     if tol is None:
-        tol = 1.0 if rule.percent else 0.02 * abs(target)
-    if abs(latest.value - target) <= tol:
+        tol = 1.0 if rule.is_percentage else 0.02 * abs(target)
+    dec = rule.decimals
+    if within(latest.exact, target, tol, dec):
         j.status = Status.ACHIEVED
         inside = (
             latest.ci_low is None
             or latest.ci_high is None
-            or (latest.ci_low >= target - tol and latest.ci_high <= target + tol)
+            or (
+                within(latest.ci_low, target, tol, dec) and within(latest.ci_high, target, tol, dec)
+            )
         )
         j.substatus = Substatus.CONFIRMED if inside else Substatus.PROVISIONAL
-        j.year_met = int(window[-1].year)
+        j.year_met = _first_year_of_final_run(
+            window, latest, lambda o: within(exact_value(o, rule), target, tol, dec)
+        )
         return j
     if len(window) < 2 or window[-1].year - window[0].year < 2:
         j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.TOO_FEW_POINTS
         return j
     d = 1.0 if target > latest.value else -1.0
-    edge = target - d * tol
-    beta = _fit_and_project(window, latest, rule, edge, baseline, d, j)
+    edge = _into_domain(rule.scale, target - d * tol)
+    beta = _fit_and_project(
+        window, latest, rule, edge, baseline, d, delta, j, band=(target - tol, target + tol)
+    )
+    eps = _dead_band(rule, target, baseline, window)
     j.status = Status.OFF_TRACK
-    j.substatus = Substatus.IMPROVING if d * beta > 0 else Substatus.MOVING_AWAY
+    if abs(beta) <= eps:
+        j.substatus = Substatus.STAGNANT
+    elif d * beta > 0:
+        j.substatus = Substatus.IMPROVING
+    else:
+        j.substatus = Substatus.MOVING_AWAY
     return j

@@ -1,12 +1,14 @@
-"""Scales and trend fits (METHOD.md §3, steps 5–6).
+"""Scales and trend fits (docs/methodology.md §3, steps 5–6; METHOD.md §3c).
 
 >>> round(transform("log", 20.0), 4)
 2.9957
 >>> round(inverse("logit", transform("logit", 80.0)), 6)
 80.0
->>> fit = ols_slope([2020, 2022, 2024], [70.0, 76.0, 78.0])
->>> round(fit, 6)
-2.0
+>>> fit = line_fit([2020, 2022, 2024], [70.0, 76.0, 78.0])
+>>> round(fit.slope, 6), round(fit.intercept + fit.slope * 2022, 6), fit.method
+(2.0, 74.666667, 'ols')
+>>> theil_sen([2016, 2018, 2020, 2022, 2024], [60.0, 62.0, 90.0, 66.0, 68.0]).slope
+1.0
 >>> f = poisson_slope([2020, 2024], [100.0, 80.0], [500_000.0, 500_000.0])
 >>> round(f.slope, 5), round(f.se, 5)
 (-0.05579, 0.0375)
@@ -15,26 +17,44 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 SCALES = ("linear", "log", "logit")
-# Values at the edge of a scale's domain (0 on log; 0 or 100 on logit) are moved inside it by
-# this much so that a trend can still be fitted; the shift is far below reporting precision.
-EDGE = 0.05
+# Series of this many points or more are fitted by Theil–Sen rather than least squares.
+ROBUST_FROM = 5
+
+
+def in_domain(scale: str, y: float) -> bool:
+    """True when ``y`` may be put on the scale (0 itself is moved inside by the caller)."""
+    if scale == "log":
+        return y >= 0
+    if scale == "logit":
+        return 0 <= y <= 100
+    return True
 
 
 def transform(scale: str, y: float) -> float:
-    """Map a value onto the scale on which trends are linear."""
+    """Map a value onto the scale on which trends are linear.
+
+    The bounds map to ±infinity (a target of 0 on the log scale can never be reached by a
+    trend); a value outside the domain is an error: values are never clamped.
+    """
     if scale == "linear":
         return y
+    if not in_domain(scale, y):
+        raise ValueError(f"{y!r} is outside the domain of the {scale} scale")
     if scale == "log":
-        return math.log(max(y, EDGE))
+        return math.log(y) if y > 0 else -math.inf
     if scale == "logit":
-        p = min(max(y, EDGE), 100.0 - EDGE)
-        return math.log(p / (100.0 - p))
+        if y == 0:
+            return -math.inf
+        if y == 100:
+            return math.inf
+        return math.log(y / (100.0 - y))
     raise ValueError(f"unknown scale {scale!r}")
 
 
@@ -52,12 +72,61 @@ def inverse(scale: str, z: float) -> float:
     raise ValueError(f"unknown scale {scale!r}")
 
 
+@dataclass(frozen=True)
+class LineFit:
+    """A straight line z = intercept + slope·t and what its prediction interval needs."""
+
+    slope: float
+    intercept: float
+    method: str  # "ols" or "theil_sen"
+    n: int
+    t_mean: float
+    sxx: float
+    residual_sd: float | None  # s = √(Σr²/(n − 2)); None for two points
+
+
 def ols_slope(years: Sequence[float], z: Sequence[float]) -> float:
     """Return the least-squares slope of z on year (the slope between them for two points)."""
+    return line_fit(years, z, robust=False).slope
+
+
+def line_fit(years: Sequence[float], z: Sequence[float], *, robust: bool = True) -> LineFit:
+    """Fit z on year: least squares for 2–4 points, Theil–Sen for 5 or more (when ``robust``)."""
+    if robust and len(years) >= ROBUST_FROM:
+        return theil_sen(years, z)
     t = np.asarray(years, dtype=np.float64)
     y = np.asarray(z, dtype=np.float64)
     tc = t - t.mean()
-    return float((tc * (y - y.mean())).sum() / (tc * tc).sum())
+    slope = float((tc * (y - y.mean())).sum() / (tc * tc).sum())
+    return _with_residuals(t, y, slope, float(y.mean() - slope * t.mean()), "ols")
+
+
+def theil_sen(years: Sequence[float], z: Sequence[float]) -> LineFit:
+    """Theil–Sen: the median of the pairwise slopes (the mean of the middle two when their
+    number is even) and the intercept median(z_i − β·t_i) (scipy's ``method="joint"``)."""
+    t = np.asarray(years, dtype=np.float64)
+    y = np.asarray(z, dtype=np.float64)
+    slopes = [
+        (y[j] - y[i]) / (t[j] - t[i])
+        for i in range(len(t))
+        for j in range(i + 1, len(t))
+        if t[j] != t[i]
+    ]
+    slope = float(statistics.median(slopes))
+    intercept = float(statistics.median((y - slope * t).tolist()))
+    return _with_residuals(t, y, slope, intercept, "theil_sen")
+
+
+def _with_residuals(
+    t: np.ndarray, y: np.ndarray, slope: float, intercept: float, method: str
+) -> LineFit:
+    n = len(t)
+    tc = t - t.mean()
+    sd = None
+    if n > 2:
+        r = y - intercept - slope * t
+        sd = math.sqrt(float((r * r).sum()) / (n - 2))
+    return LineFit(slope, intercept, method, n, float(t.mean()), float((tc * tc).sum()), sd)
 
 
 @dataclass(frozen=True)
@@ -91,20 +160,36 @@ def poisson_slope(
 
 
 def _irls(t: np.ndarray, d: np.ndarray, n: np.ndarray) -> PoissonFit | None:
+    """Newton–Raphson (IRLS) on the Poisson log-likelihood, started from least squares on
+    log((D + 0.5)/N) and halving any step that lowers the likelihood; None when the estimate
+    does not exist (it runs off to infinity)."""
     if (d == 0).any() and len(d) == 2:
         return None
     tc = t - t.mean()
     x = np.column_stack([np.ones_like(tc), tc])
     offset = np.log(n)
-    beta = np.array([math.log(d.sum() / n.sum()), 0.0])
-    for _ in range(50):
+    start = np.log((d + 0.5) / n)
+    beta = np.linalg.lstsq(x, start, rcond=None)[0]
+
+    def loglik(b: np.ndarray) -> float:
+        eta = x @ b + offset
+        return float((d * eta - np.exp(eta)).sum())
+
+    current = loglik(beta)
+    for _ in range(200):
         mu = np.exp(x @ beta + offset)
         info = x.T @ (x * mu[:, None])
         step = np.linalg.solve(info, x.T @ (d - mu))
-        beta = beta + step
-        if abs(beta[1]) > 5.0:
-            return None
-        if np.abs(step).max() < 1e-10:
+        for _ in range(60):
+            trial = beta + step
+            value = loglik(trial)
+            if value >= current - 1e-12 * max(1.0, abs(current)):
+                break
+            step = step / 2
+        beta, current = trial, value
+        if abs(beta[1]) > 20.0:
+            return None  # a slope of e^20 a year: the estimate does not exist
+        if np.abs(step).max() < 1e-11:
             break
     else:
         return None
