@@ -107,6 +107,20 @@ def test_figures_filter_and_page() -> None:
     )
     assert [a["orgunit"] for a in judged] == ["513300"]
     assert judged[0]["status"] in {"ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING"}
+    assert judged[0]["value_used"] in {"single", "pooled"}
+    for key in ("projected_low", "projected_high", "chance_of_meeting", "single_value"):
+        assert key in judged[0]
+    projected = [
+        a
+        for a in Client()
+        .get("/api/v1/assessments?level=3&year_from=2025&page_size=500", **headers)
+        .json()["items"]
+        if a["chance_of_meeting"] is not None
+    ]
+    assert projected
+    for a in projected:
+        assert a["projected_low"] <= a["projected_value"] <= a["projected_high"]
+        assert 0 <= a["chance_of_meeting"] <= 1
 
 
 def test_data_values_keep_to_the_callers_scope() -> None:

@@ -77,8 +77,9 @@ def test_every_number_in_the_text_is_in_the_annex(doc: Document) -> None:
         opening = f"{YEAR}年，{row[1]}为"
         paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
         text = next(t for t in paragraphs if t.startswith(opening))
-        # The fixed wording of the small-number caution is not a figure.
-        wording = text.replace("少于20例", "").replace("95%置信区间", "")
+        # The fixed wording of the small-number caution and of the projection's interval is
+        # not a figure.
+        wording = text.replace("少于20例", "").replace("95%置信区间", "").replace("95%区间", "")
         numbers = set(NUMBER.findall(wording)) - {str(YEAR)}
         cells = " ".join(row)
         missing = {n for n in numbers if n not in cells}
@@ -93,6 +94,33 @@ def test_unstable_rates_give_their_interval_not_a_change(doc: Document) -> None:
     assert "依据的事件数少于20例，95%置信区间为" in sentence
     assert "比上年" not in sentence.split("。")[0]
     assert "其中，" in sentence  # urban and rural
+
+
+def test_projections_say_their_interval_and_chance(doc: Document) -> None:
+    # "按当前趋势，2030年预计为…（95%区间…—…），达标可能性约…%" for every projected judgement.
+    outline = Outline.objects.get(code="women-2021")
+    projected = Assessment.objects.filter(
+        indicator__target__area__outline=outline,
+        orgunit__code="513300",
+        year=YEAR,
+        chance_of_meeting__isnull=False,
+        status__in=["ON_TRACK", "OFF_TRACK", "REGRESSING"],
+    ).select_related("indicator")
+    assert projected
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    pattern = re.compile(
+        r"按当前趋势，2030年预计为[\d.]+[^（]*（95%区间[\d.]+[～—][\d.]+[^）]*），"
+        r"达标可能性(约\d+%|超过99%|不足1%)"
+    )
+    for a in projected:
+        opening = f"{YEAR}年，{a.indicator.name}为"
+        text = next((t for t in paragraphs if t.startswith(opening)), None)
+        if text is None:
+            continue  # no value this year: no paragraph
+        match = pattern.search(text)
+        assert match, text
+        pct = round(a.chance_of_meeting * 100)
+        assert match[1] in (f"约{pct}%", "超过99%", "不足1%"), (match[1], a.chance_of_meeting)
 
 
 def test_quality_note_and_demo_label(doc: Document) -> None:
@@ -180,6 +208,7 @@ def test_report_command_writes_the_file(tmp_path: Any) -> None:
 
 
 def test_final_evaluation_of_the_2011_outline() -> None:
+    from lianggang.analytics.evaluation import evaluation
     from lianggang.reports.evaluation_report import build_evaluation
 
     with translation.override("zh-hans"):
@@ -204,5 +233,19 @@ def test_final_evaluation_of_the_2011_outline() -> None:
     scorecard = doc.table("scorecard")
     assert scorecard.rows[-1][0] == "全部领域"
     assert scorecard.rows[-1][2] == str(achieved)
+    # The second rate, counting directional targets whose trend improved, as NBS does.
+    second = re.search(r"方向性目标中趋势改善的(\d+)项计为已实现，达标率为([\d.]+)%", lead.text)
+    assert second, lead.text
+    ev = evaluation(
+        outline=Outline.objects.get(code="women-2011"),
+        orgunit=OrgUnit.objects.get(code="513300"),
+        year=2020,
+    )
+    card = ev.overall
+    assert int(second[1]) == card.trend_improving
+    assert float(second[2]) == round(
+        (card.achieved + card.trend_improving) / (card.monitorable + card.trend_monitorable) * 100,
+        1,
+    )
     for fmt in ("docx", "pdf", "html", "xlsx"):
         assert len(render(doc, fmt)) > 1000

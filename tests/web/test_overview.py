@@ -86,6 +86,49 @@ def test_indicator_chart_has_projection_and_interval(admin_client: Any) -> None:
     assert len(chart["band"]["low"]) == len(chart["years"])
 
 
+def test_indicator_page_shows_the_prediction_interval_and_the_chance(admin_client: Any) -> None:
+    from lianggang.analytics.models import Assessment
+    from lianggang.web.presentation import format_value
+
+    judged = (
+        Assessment.objects.filter(
+            orgunit__code="513300", year=2025, chance_of_meeting__isnull=False
+        )
+        .select_related("indicator")
+        .order_by("indicator__code")
+    )
+    a = next(j for j in judged if j.projected_low != j.projected_high)
+    page = admin_client.get(f"/indicators/{a.indicator.code}/?orgunit=513300")
+    html = page.content.decode()
+    d = a.indicator.decimals
+    assert f"{format_value(a.projected_low, d)}–{format_value(a.projected_high, d)}" in html
+    assert f"约{round(a.chance_of_meeting * 100)}%" in html or "99%" in html
+    # The chart's wedge runs from the latest value to the interval in the target year.
+    band = page.context["chart"]["projection_band"]
+    assert band["low"][-1] == pytest.approx(a.projected_low)
+    assert band["high"][-1] == pytest.approx(a.projected_high)
+    first = next(i for i, v in enumerate(band["low"]) if v is not None)
+    assert band["low"][first] == band["high"][first]  # zero width at the latest value
+
+
+def test_a_pooled_rate_is_shown_beside_the_latest_single_year(admin_client: Any) -> None:
+    from lianggang.analytics.models import Assessment
+
+    pooled = Assessment.objects.filter(
+        orgunit__code="513300", year=2025, pooled_years__gt=1, indicator__code__startswith="w21"
+    ).select_related("indicator")
+    a = pooled.first()
+    assert a is not None
+    assert a.single_year == 2025
+    assert a.period_end == 2025
+    html = admin_client.get("/?outline=women-2021&year=2025").content.decode()
+    label = f"{a.period_start}—{a.period_end}年合并："
+    assert label in html
+    assert "（评估所用）" in html
+    page = admin_client.get(f"/indicators/{a.indicator.code}/?orgunit=513300").content.decode()
+    assert label in page
+
+
 def test_rates_are_compared_in_a_funnel_plot(admin_client: Any) -> None:
     from lianggang.analytics.engine.intervals import rate_interval
     from lianggang.analytics.models import IndicatorValue

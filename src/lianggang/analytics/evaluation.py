@@ -40,9 +40,11 @@ class Card:
     insufficient_data: int
     no_data: int
     trend_only: int
+    trend_monitorable: int
     trend_improving: int
     trend_deteriorating: int
     achievement_rate: float | None
+    achievement_rate_with_directional: float | None
     on_course_rate: float | None
     rate: float | None
     rank: int | None = None
@@ -214,11 +216,21 @@ def headline(card: Card, stage: str) -> str:
             "o": card.on_track,
             "rate": percent(card.rate),
         }
-    return _("Of %(n)d monitorable targets, %(a)d are achieved: achievement rate %(rate)s.") % {
+    text = _("Of %(n)d monitorable targets, %(a)d are achieved: achievement rate %(rate)s.") % {
         "n": card.monitorable,
         "a": card.achieved,
         "rate": percent(card.rate),
     }
+    if card.trend_monitorable:
+        text += _(
+            " Counting also the %(d)d directional targets (without a number), of which %(i)d "
+            "improved, as the national final report does: %(rate)s."
+        ) % {
+            "d": card.trend_monitorable,
+            "i": card.trend_improving,
+            "rate": percent(card.achievement_rate_with_directional),
+        }
+    return text
 
 
 def evaluation_text(ev: Evaluation, out: IO[str], note: str = "") -> None:

@@ -29,12 +29,15 @@ from lianggang.orgunits.models import OrgUnit
 from .document import BarsChart, Block, Document, Heading, Paragraph, SeriesChart, Table
 from .phrasing import (
     Figure,
+    chance_words,
     change,
     data_sentence,
     finding,
     interval,
     level,
     number,
+    pooled_sentence,
+    projection_sentence,
     target_sentence,
 )
 
@@ -256,7 +259,24 @@ def _indicator_text(f: _Facts, year: int, short: str) -> str:
         numeric=f.indicator.has_numeric_target,
         trend=a.substatus if a else "",
     )
-    return sentences(text, target)
+    outlook = None
+    pooled = None
+    if a is not None and a.pooled_years > 1 and a.latest_value is not None:
+        assert a.period_start is not None
+        assert a.period_end is not None
+        pooled = pooled_sentence(
+            fig=fig, start=a.period_start, end=a.period_end, value=a.latest_value
+        )
+    if a is not None and f.status in ("ON_TRACK", "OFF_TRACK", "REGRESSING"):
+        outlook = projection_sentence(
+            fig=fig,
+            target_year=a.target_year,
+            projected=a.projected_value,
+            low=a.projected_low,
+            high=a.projected_high,
+            chance=a.chance_of_meeting,
+        )
+    return sentences(text, pooled, target, outlook)
 
 
 def _charts(
@@ -350,6 +370,8 @@ ANNEX_COLUMNS = (
     "target",
     "status",
     "year_met",
+    "projection",
+    "chance_of_meeting",
 )
 
 
@@ -369,6 +391,24 @@ def _annex(facts: list[_Facts], year: int) -> Table:
                 "status": status,
                 "substatus": SUBSTATUS_LABELS.get(a.substatus, a.substatus),
             }
+        if a and a.pooled_years > 1 and a.latest_value is not None:
+            status = _("%(status)s; judged on the %(start)s–%(end)s pooled value %(value)s") % {
+                "status": status,
+                "start": a.period_start,
+                "end": a.period_end,
+                "value": level(a.latest_value, fig),
+            }
+        chance = ""
+        projection = ""
+        if a and a.chance_of_meeting is not None:
+            chance = chance_words(a.chance_of_meeting)
+        if a and a.projected_value is not None and a.projected_low is not None:
+            assert a.projected_high is not None
+            projection = _("%(year)d: %(value)s (%(interval)s)") % {
+                "year": a.target_year,
+                "value": level(a.projected_value, fig),
+                "interval": interval(a.projected_low, a.projected_high, fig),
+            }
         year_met = ""
         if a and a.year_met:
             year_met = str(a.year_met)
@@ -386,6 +426,8 @@ def _annex(facts: list[_Facts], year: int) -> Table:
                 ind.target_text,
                 str(status),
                 year_met,
+                projection,
+                chance,
             ]
         )
     return Table(
@@ -401,9 +443,11 @@ def _annex(facts: list[_Facts], year: int) -> Table:
             _("Target"),
             _("Status"),
             _("Year met at current trend"),
+            _("Projection for the target year (95% interval)"),
+            _("Chance of meeting the target"),
         ],
         rows=rows,
-        numeric=[False, False, False, True, False, False, False, False, False, True],
+        numeric=[False, False, False, True, False, False, False, False, False, True, False, True],
         sheet=_("Annex"),
         key="annex",
     )

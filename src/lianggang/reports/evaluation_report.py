@@ -105,11 +105,12 @@ def _card_row(label: str, card: Card) -> list[str]:
         str(card.regressing),
         str(card.insufficient_data),
         percent(card.achievement_rate),
+        percent(card.achievement_rate_with_directional),
         percent(card.on_course_rate),
     ]
 
 
-CARD_COLUMNS = 9
+CARD_COLUMNS = 10
 
 
 def _card_columns(first: str) -> list[str]:
@@ -122,6 +123,7 @@ def _card_columns(first: str) -> list[str]:
         _("Regressing"),
         _("Insufficient data"),
         _("Achievement rate"),
+        _("Achievement rate with directional targets"),
         _("On-course rate"),
     ]
 

@@ -235,6 +235,49 @@ def target_sentence(
     return None
 
 
+def chance_words(share: float) -> str:
+    """A chance as a whole percentage: "约88%" ("about 88%"), "<1%" and ">99%" at the ends."""
+    pct = share * 100
+    if pct < 1:
+        return _("below 1%")
+    if pct > 99:
+        return _("above 99%")
+    return _("about %(n)d%%") % {"n": round(pct)}
+
+
+def pooled_sentence(*, fig: Figure, start: int, end: int, value: float) -> str:
+    """Which value the judgement used when it pooled a rate of few events."""
+    return _("The judgement uses the %(start)d–%(end)d pooled value, %(value)s.") % {
+        "start": start,
+        "end": end,
+        "value": level(value, fig),
+    }
+
+
+def projection_sentence(
+    *,
+    fig: Figure,
+    target_year: int,
+    projected: float | None,
+    low: float | None,
+    high: float | None,
+    chance: float | None,
+) -> str | None:
+    """The projection with its uncertainty, in words (METHOD.md §3c):
+    "按当前趋势，2030年预计为11.3/10万（95%区间10.5—12.2），达标可能性约95%"."""
+    if projected is None or low is None or high is None or chance is None:
+        return None
+    return _(
+        "At the current trend, %(year)d is expected to reach %(value)s (95%% interval "
+        "%(interval)s); the chance of meeting the target is %(chance)s."
+    ) % {
+        "year": target_year,
+        "value": level(projected, fig),
+        "interval": interval(low, high, fig),
+        "chance": chance_words(chance),
+    }
+
+
 def finding(
     fig: Figure,
     status: str,

@@ -227,12 +227,30 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     main_values = by_unit.get(orgunit.pk, {})
     axis_years = list(years)
     projection: list[float | None] = []
+    projection_band: dict[str, list[float | None]] | None = None
     if main and main.projected_value is not None and years and main.target_year > years[-1]:
         axis_years += list(range(years[-1] + 1, main.target_year + 1))
         last = main_values.get(years[-1])
         # The dashed line runs from the latest value to the projection in the target year.
         ends = {years[-1]: last.value if last else None, main.target_year: main.projected_value}
         projection = [ends.get(y) for y in axis_years]
+        start = ends[years[-1]]
+        if main.projected_low is not None and main.projected_high is not None and start:
+            # A wedge from the latest value to the interval in the target year, drawn with a
+            # value every year (a stacked area does not bridge gaps).
+            span = main.target_year - years[-1]
+
+            def wedge(end: float) -> list[float | None]:
+                assert start is not None
+                return [
+                    start + (end - start) * (y - years[-1]) / span if y >= years[-1] else None
+                    for y in axis_years
+                ]
+
+            projection_band = {
+                "low": wedge(main.projected_low),
+                "high": wedge(main.projected_high),
+            }
     lows = [_nan(main_values[y].ci_low) if y in main_values else None for y in axis_years]
     highs = [_nan(main_values[y].ci_high) if y in main_values else None for y in axis_years]
     chart = {
@@ -244,6 +262,8 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "projection_label": _("Projection at the current trend"),
         "band": {"low": lows, "high": highs} if any(v is not None for v in lows) else None,
         "band_label": _("95% interval"),
+        "projection_band": projection_band,
+        "projection_band_label": _("95% prediction interval of the projection"),
         "series": [
             {
                 "name": local_name(u),

@@ -20,11 +20,14 @@ CASES = sorted((Path(__file__).parent / "golden" / "assess").glob("*/"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_golden_case(case: Path) -> None:
+def test_golden_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out, err = io.StringIO(), io.StringIO()
     refusal = case / "expected_error.txt"
-    with translation.override("zh-hans" if "zh" in case.name else "en"):
+    monkeypatch.setenv("LIANGGANG_LANGUAGE", "en")  # the refusals are written in English
+    try:
         code = run(["assess", str(case / "input.csv")], out, err)
+    finally:
+        translation.deactivate()
     if refusal.exists():
         assert code == 1, out.getvalue()
         assert refusal.read_text(encoding="utf-8").strip() in err.getvalue()

@@ -99,6 +99,8 @@ def test_final_evaluation_counts_rates_and_rank() -> None:
     assert (a["indicators"], a["monitorable"], a["achieved"], a["on_track"]) == (5, 4, 2, 1)
     assert (a["achievement_rate"], a["on_course_rate"]) == (0.5, 0.75)
     assert (a["trend_only"], a["trend_improving"], a["trend_deteriorating"]) == (1, 1, 0)
+    # With the improving directional target counted as achieved: (2 + 1) of (4 + 1).
+    assert a["achievement_rate_with_directional"] == 0.6
     b = cards["B", "overall", None]
     # girls_upper_sec has no data at B: not monitorable; 2 of 3 achieved.
     assert (b["monitorable"], b["achieved"], b["regressing"], b["no_data"]) == (3, 2, 1, 1)
@@ -190,13 +192,21 @@ def _reference(
         on_track = sum(c[2] == "ON_TRACK" for c in numeric)
         ach_rate = achieved / len(mon) if mon else None
         course = (achieved + on_track) / len(mon) if mon else None
+        # Directional targets ("逐步提高") count as achieved when their trend improves.
+        trend_mon = [c for c in trend if c[2] != "NO_DATA"]
+        improving = sum(c[2] == "NO_TARGET" and c[3] in TREND[:3] for c in trend)
+        with_directional = (
+            (achieved + improving) / (len(mon) + len(trend_mon)) if mon or trend_mon else None
+        )
         out[key] = {
             "indicators": len(cells),
             "monitorable": len(mon),
             "achieved": achieved,
             "on_track": on_track,
             "no_data": sum(c[2] == "NO_DATA" for c in cells),
-            "trend_improving": sum(c[2] == "NO_TARGET" and c[3] in TREND[:3] for c in trend),
+            "trend_improving": improving,
+            "trend_monitorable": len(trend_mon),
+            "achievement_rate_with_directional": with_directional,
             "rate": course if stage == "mid" else ach_rate,
             "second": ach_rate if stage == "mid" else course,
             "rank": None,
@@ -268,7 +278,13 @@ def test_scorecards_agree_with_the_reference(world: tuple[Any, ...]) -> None:
             "on_track",
             "no_data",
             "trend_improving",
+            "trend_monitorable",
         ):
             assert g[column] == w[column], (key, column)
+        directional = w["achievement_rate_with_directional"]
+        if directional is None:
+            assert g["achievement_rate_with_directional"] is None, key
+        else:
+            assert g["achievement_rate_with_directional"] == pytest.approx(directional), key
         assert g["rate"] == pytest.approx(w["rate"]) if w["rate"] is not None else g["rate"] is None
         assert g["rank"] == (w["rank"] if key[1] == "overall" else None), key

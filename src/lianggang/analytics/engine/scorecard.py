@@ -21,7 +21,10 @@ Definitions (the national evaluations' wording):
   ``final``; units are ranked by it, then by the other rate; equal units share a rank (1, 2, 2, 4);
   a unit with nothing monitorable is not ranked;
 - indicators without a numeric target are counted apart: improving (any improvement category)
-  or deteriorating.
+  or deteriorating;
+- **achievement rate with directional targets** = (achieved + directional targets improving) ÷
+  (monitorable + directional targets with data), as the national final report counts
+  "逐步提高" targets whose trend improves as achieved (METHOD.md §3c).
 
 Output of :func:`scorecards`: one row per unit × breakdown (``by``: ``overall``, ``area``,
 ``department``; ``key`` the area or department, null overall) with the counts and the rates
@@ -67,6 +70,7 @@ count(*) FILTER (WHERE numeric_target AND status = 'REGRESSING') AS regressing,
 count(*) FILTER (WHERE numeric_target AND status = 'INSUFFICIENT_DATA') AS insufficient_data,
 count(*) FILTER (WHERE status = 'NO_DATA') AS no_data,
 count(*) FILTER (WHERE NOT numeric_target) AS trend_only,
+count(*) FILTER (WHERE NOT numeric_target AND status <> 'NO_DATA') AS trend_monitorable,
 count(*) FILTER (WHERE NOT numeric_target AND status = 'NO_TARGET'
                  AND substatus IN {IMPROVING!r}) AS trend_improving,
 count(*) FILTER (WHERE NOT numeric_target AND status = 'NO_TARGET'
@@ -90,7 +94,10 @@ WITH rated AS (
   SELECT *,
          CASE WHEN monitorable > 0 THEN achieved / monitorable END AS achievement_rate,
          CASE WHEN monitorable > 0 THEN (achieved + on_track) / monitorable END
-           AS on_course_rate
+           AS on_course_rate,
+         CASE WHEN monitorable + trend_monitorable > 0
+              THEN (achieved + trend_improving) / (monitorable + trend_monitorable) END
+           AS achievement_rate_with_directional
   FROM cards
 ), headline AS (
   SELECT *,
@@ -106,7 +113,8 @@ WITH rated AS (
 )
 SELECT h.orgunit, h.by, h.key, h.indicators, h.monitorable, h.achieved, h.on_track,
        h.off_track, h.regressing, h.insufficient_data, h.no_data, h.trend_only,
-       h.trend_improving, h.trend_deteriorating, h.achievement_rate, h.on_course_rate, h.rate,
+       h.trend_monitorable, h.trend_improving, h.trend_deteriorating, h.achievement_rate,
+       h.achievement_rate_with_directional, h.on_course_rate, h.rate,
        CASE WHEN h.by = 'overall' THEN r.rank END AS rank,
        CASE WHEN h.by = 'overall' THEN r.ranked_among END AS ranked_among
 FROM headline h LEFT JOIN ranked r ON r.orgunit = h.orgunit AND h.by = 'overall'
@@ -133,9 +141,11 @@ _TYPES = {
     "insufficient_data": _INT,
     "no_data": _INT,
     "trend_only": _INT,
+    "trend_monitorable": _INT,
     "trend_improving": _INT,
     "trend_deteriorating": _INT,
     "achievement_rate": pa.float64(),
+    "achievement_rate_with_directional": pa.float64(),
     "on_course_rate": pa.float64(),
     "rate": pa.float64(),
     "rank": _INT,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianggang.analytics.evaluation import percent as evaluation_percent
 from lianggang.framework.naming import local_name
+from lianggang.reports.phrasing import chance_words
 from lianggang.web.presentation import (
     STATUS_STYLE,
     format_value,
@@ -146,3 +147,56 @@ def status_grid_rows(grid: list[Any], outline_code: str, year: int) -> str:
         )
         rows.append(head + "".join(cells) + "</tr>")
     return mark_safe("\n".join(rows))  # noqa: S308 (every piece escaped above)
+
+
+@register.simple_tag
+def judged_value(a: Any, decimals: Any, unit: str = "", interval: bool = False) -> str:
+    """The value a judgement rests on, labelled: the latest single year's, and for a rate pooled
+    over several years (fewer than 20 events a year) the pooled value too, marked as the one the
+    judgement used (METHOD.md §3c: "2025年：16.6；2021—2025年合并：24.1"). ``interval``: add
+    the used value's 95 % interval."""
+    if a is None or a.latest_value is None:
+        return "—"
+    d = int(decimals)
+    unit_html = format_html(' <span class="unit">{}</span>', unit) if unit else ""
+    ci = ""
+    if interval and a.ci_low is not None and a.ci_high is not None:
+        ci = format_html(
+            '<span class="sub">{}</span>',
+            _("(95%% interval %(low)s–%(high)s)")
+            % {"low": format_value(a.ci_low, d), "high": format_value(a.ci_high, d)},
+        )
+    if a.pooled_years <= 1 or a.period_start is None or a.period_end is None:
+        return format_html(
+            '{}{} <span class="yr">({})</span>{}',
+            format_value(a.latest_value, d),
+            unit_html,
+            year_label(a.latest_year),
+            ci,
+        )
+    single = ""
+    if a.single_value is not None:
+        single = format_html(
+            '{}{} <span class="yr">({})</span><br>',
+            format_value(a.single_value, d),
+            unit_html,
+            a.single_year,
+        )
+    label = _("%(start)s–%(end)s pooled:") % {"start": a.period_start, "end": a.period_end}
+    return format_html(
+        '{}<span class="pooled">{} {}{}{} <span class="sub">{}</span></span>',
+        single,
+        label,
+        format_value(a.latest_value, d),
+        unit_html,
+        ci,
+        _("(used for the judgement)"),
+    )
+
+
+@register.filter
+def chance(share: float | None) -> str:
+    """The chance of meeting a target in words ("about 88%"); — when there is none."""
+    if share is None or share != share:
+        return "—"
+    return chance_words(share)

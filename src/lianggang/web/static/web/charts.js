@@ -60,6 +60,22 @@
         }) });
       selected[data.band_label] = true;
     }
+    if (data.projection_band) {
+      // The projection's 95% prediction interval: a wedge from the latest value that widens
+      // to the interval in the target year.
+      var pb = data.projection_band;
+      series.push({ name: data.projection_band_label, type: "line", data: pb.low,
+        stack: "pband", connectNulls: true, symbol: "none", lineStyle: { opacity: 0 },
+        tooltip: { show: false } });
+      series.push({ name: data.projection_band_label, type: "line", stack: "pband",
+        connectNulls: true, symbol: "none", lineStyle: { opacity: 0 },
+        areaStyle: { color: "rgba(29, 78, 216, 0.10)" },
+        data: pb.high.map(function (h, i) {
+          var l = pb.low[i];
+          return (h === null || l === null) ? null : h - l;
+        }) });
+      selected[data.projection_band_label] = true;
+    }
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { type: "scroll", bottom: 0, selected: selected },
