@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from lianggang.orgunits.models import OrgUnit
 
@@ -102,7 +103,12 @@ def test_indicator_page_shows_the_prediction_interval_and_the_chance(admin_clien
     html = page.content.decode()
     d = a.indicator.decimals
     assert f"{format_value(a.projected_low, d)}–{format_value(a.projected_high, d)}" in html
-    assert f"约{round(a.chance_of_meeting * 100)}%" in html or "99%" in html
+    from lianggang.reports.phrasing import chance_words
+
+    with translation.override("zh-hans"):
+        words = chance_words(a.chance_of_meeting)
+    assert words in ("超过99%", "不足1%") or words == f"约{round(a.chance_of_meeting * 100)}%"
+    assert f'<dd class="chance">{words}</dd>' in html
     # The chart's wedge runs from the latest value to the interval in the target year.
     band = page.context["chart"]["projection_band"]
     assert band["low"][-1] == pytest.approx(a.projected_low)

@@ -15,6 +15,7 @@ from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import orgunit_descendants
 
 from . import selectors
+from .engine.precision import rounded
 from .engine.tidy import NOT_WITHIN_HORIZON
 
 VALUE_COLUMNS = ("data_element", "orgunit", "year", "disaggregation", "value")
@@ -93,7 +94,7 @@ def export_assessments(*, outline: Outline, year: int, orgunit: OrgUnit | None) 
         decimals = a.indicator.decimals
 
         def published(x: float | None, places: int = decimals) -> float | None:
-            return None if x is None or x != x else round(x, places)
+            return None if x is None or x != x else rounded(x, places)
 
         rows.append(
             (
@@ -104,7 +105,7 @@ def export_assessments(*, outline: Outline, year: int, orgunit: OrgUnit | None) 
                 a.substatus,
                 a.target_value,
                 a.target_year,
-                "pooled" if a.pooled_years > 1 else "single",
+                a.value_used,
                 a.latest_year,
                 published(a.latest_value),
                 a.period_start,

@@ -153,6 +153,11 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator_id}@{self.orgunit_id}/{self.year}: {self.status}"
 
+    @property
+    def value_used(self) -> str:
+        """Which value the judgement used: ``single`` (the latest year's) or ``pooled``."""
+        return "pooled" if self.pooled_years > 1 else "single"
+
 
 class FiguresVersion(models.Model):
     """One row whose token changes, in the writing transaction, whenever the figures or what

@@ -132,7 +132,6 @@ def rule_for(indicator: Indicator, target: float | None) -> Rule:
         factor=indicator.factor,
         target_change=indicator.target_change,
         tolerance=indicator.tolerance,
-        percent=indicator.unit == "%",
         decimals=indicator.decimals,
         unit=indicator.unit,
     )

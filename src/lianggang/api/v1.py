@@ -293,10 +293,6 @@ class AssessmentOut(Schema):
     p_value: float | None
 
     @staticmethod
-    def resolve_value_used(obj: Assessment) -> str:
-        return "pooled" if obj.pooled_years > 1 else "single"
-
-    @staticmethod
     def resolve_indicator(obj: Assessment) -> str:
         return obj.indicator.code
 

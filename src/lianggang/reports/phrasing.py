@@ -23,11 +23,12 @@ their translation.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lianggang.analytics.engine.precision import rounded
 
 # How a change is written, by the indicator's unit.
 POINTS = "points"  # percentages: 个百分点
@@ -72,10 +73,9 @@ class Figure:
 
 def number(x: float, decimals: int) -> str:
     """A number at the figure's precision, half away from zero (as statistical tables round)."""
-    q = 10**decimals
-    rounded = math.floor(abs(x) * q + 0.5 + 1e-9) / q
-    text = f"{rounded:.{decimals}f}"
-    return f"-{text}" if x < 0 and rounded != 0 else text
+    value = rounded(x, decimals)
+    text = f"{abs(value):.{decimals}f}"
+    return f"-{text}" if value < 0 else text
 
 
 def unit_shown(unit: str) -> str:
@@ -268,7 +268,7 @@ def projection_sentence(
     if projected is None or low is None or high is None or chance is None:
         return None
     return _(
-        "At the current trend, %(year)d is expected to reach %(value)s (95%% interval "
+        "At the current trend, the value expected in %(year)d is %(value)s (95%% interval "
         "%(interval)s); the chance of meeting the target is %(chance)s."
     ) % {
         "year": target_year,

@@ -14,7 +14,7 @@ import io
 from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.document import Document as Docx
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -121,7 +121,26 @@ def _page(docx: Docx, demo_note: str) -> None:
     docx.settings.element.append(update)
 
 
+WIDE_COLUMNS = 8  # tables of more columns (the annex) go on landscape pages
+
+
+def _orientation(docx: Docx, landscape: bool) -> None:
+    """Start a new section on a new page, landscape or portrait (header and footer carry on)."""
+    section = docx.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    short, long = Cm(21), Cm(29.7)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    if landscape:
+        section.top_margin, section.bottom_margin = Cm(2.6), Cm(2.4)
+    else:
+        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+
 def _table(docx: Docx, table: Table) -> None:
+    wide = len(table.columns) > WIDE_COLUMNS
+    if wide:
+        _orientation(docx, landscape=True)
     caption = docx.add_paragraph()
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.first_line_indent = Pt(0)
@@ -137,13 +156,16 @@ def _table(docx: Docx, table: Table) -> None:
         cells = grid.add_row().cells
         for cell, text, numeric in zip(cells, row, table.numeric, strict=True):
             _cell(cell.paragraphs[0], text, bold=False, right=numeric, size=size)
-    for column, width in zip(grid.columns, _widths(table), strict=True):
+    text_width = LANDSCAPE_TEXT_WIDTH_CM if wide else TEXT_WIDTH_CM
+    for column, width in zip(grid.columns, _widths(table, text_width), strict=True):
         for cell in column.cells:
             cell.width = width
     for note in table.notes:
         p = docx.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(0)
         _fonts(p.add_run(note), BODY_FONT, 10.5)
+    if wide:
+        _orientation(docx, landscape=False)
 
 
 def _cell(p: DocxParagraph, text: str, *, bold: bool, right: bool, size: float) -> None:
@@ -154,9 +176,10 @@ def _cell(p: DocxParagraph, text: str, *, bold: bool, right: bool, size: float) 
 
 
 TEXT_WIDTH_CM = 15.6
+LANDSCAPE_TEXT_WIDTH_CM = 24.3
 
 
-def _widths(table: Table) -> list[Cm]:
+def _widths(table: Table, text_width: float = TEXT_WIDTH_CM) -> list[Cm]:
     """Column widths by content: figures as wide as their longest value, text up to a limit."""
     weights = []
     for i, numeric in enumerate(table.numeric):
@@ -165,7 +188,7 @@ def _widths(table: Table) -> list[Cm]:
         )
         weights.append(max(4.0, min(longest, 10.0 if numeric else 24.0)))
     total = sum(weights)
-    return [Cm(TEXT_WIDTH_CM * w / total) for w in weights]
+    return [Cm(text_width * w / total) for w in weights]
 
 
 def _repeat_header(row: object) -> None:

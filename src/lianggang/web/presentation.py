@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import pgettext_lazy
 
+from lianggang.analytics.engine.precision import rounded
 from lianggang.analytics.models import SUBSTATUS_LABELS, Status
 
 STATUS_LABELS = {
@@ -38,6 +39,8 @@ def substatus_label(substatus: str) -> str:
 
 
 def format_value(value: float | None, decimals: int = 1) -> str:
-    if value is None:
+    """A figure as published: rounded half away from zero on its exact decimal, as the
+    judgement compares it with the target (docs/methodology.md §3)."""
+    if value is None or value != value:
         return "—"
-    return f"{value:,.{decimals}f}"
+    return f"{rounded(value, decimals):,.{decimals}f}"

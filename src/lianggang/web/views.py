@@ -230,26 +230,29 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     projection_band: dict[str, list[float | None]] | None = None
     if main and main.projected_value is not None and years and main.target_year > years[-1]:
         axis_years += list(range(years[-1] + 1, main.target_year + 1))
-        last = main_values.get(years[-1])
-        # The dashed line runs from the latest value to the projection in the target year.
-        ends = {years[-1]: last.value if last else None, main.target_year: main.projected_value}
-        projection = [ends.get(y) for y in axis_years]
-        start = ends[years[-1]]
-        if main.projected_low is not None and main.projected_high is not None and start:
-            # A wedge from the latest value to the interval in the target year, drawn with a
-            # value every year (a stacked area does not bridge gaps).
-            span = main.target_year - years[-1]
+        # The dashed line runs from the value the judgement used (a pooled rate: at its date) to
+        # the projection in the target year; the wedge around it widens to the projection's
+        # 95 % prediction interval, with a value every year (a stacked area bridges no gaps).
+        if main.pooled_years > 1 and main.latest_year is not None:
+            origin, start = int(main.latest_year), main.latest_value
+        else:
+            last = main_values.get(years[-1])
+            origin, start = years[-1], last.value if last else None
+        span = main.target_year - origin
 
-            def wedge(end: float) -> list[float | None]:
-                assert start is not None
-                return [
-                    start + (end - start) * (y - years[-1]) / span if y >= years[-1] else None
-                    for y in axis_years
-                ]
+        def line(end: float | None) -> list[float | None]:
+            if start is None or end is None:
+                return [None for _y in axis_years]
+            return [
+                start + (end - start) * (y - origin) / span if y >= origin else None
+                for y in axis_years
+            ]
 
+        projection = line(main.projected_value)
+        if main.projected_low is not None and main.projected_high is not None:
             projection_band = {
-                "low": wedge(main.projected_low),
-                "high": wedge(main.projected_high),
+                "low": line(main.projected_low),
+                "high": line(main.projected_high),
             }
     lows = [_nan(main_values[y].ci_low) if y in main_values else None for y in axis_years]
     highs = [_nan(main_values[y].ci_high) if y in main_values else None for y in axis_years]

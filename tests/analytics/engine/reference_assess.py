@@ -25,7 +25,8 @@ the others are this reference's own reading):
    (negative on log; outside [0, 100] on logit; NaN anywhere), count kind on a scale other than
    log, a count observation without events or population, a target outside the scale's domain
    (negative on log, outside [0, 100] on logit; the bounds themselves are allowed), and a
-   log/logit series without decimals whose largest value is 0.
+   log/logit series without decimals whose largest value is 0 (a count series excepted: its
+   values are never put on the scale, the events are).
 4. "As published": the exact decimal of a value is ``Decimal(repr(value))``, of a rate the exact
    fraction D/N × factor (each float taken exactly), of an interval bound ``Decimal(repr(bound))``;
    it is rounded half away from zero to ``decimals`` and compared exactly with the exact decimal
@@ -38,8 +39,9 @@ the others are this reference's own reading):
 6. *settled* Edges: only an exact 0 (log) or exact 0/100 (logit) is moved, by
    δ = 0.5·10^-decimals, or without decimals 1e-6 × the largest value of all the observations
    passed in (count and proportion values included). The move applies wherever g is taken of a
-   value: the trend's points and y_last (so a projected value over a zero horizon is g⁻¹(g(δ)),
-   i.e. δ, not 0). A count series of two yearly points one of which has 0 events takes the slope
+   value: the trend's points and y_last — except the projection over a zero horizon, which is
+   y_last itself (§3c "the projection is y_last"), so 0 and not δ. A count series of two
+   yearly points one of which has 0 events takes the slope
    between log(δ) and the other log rate, with SE = inf and p = 1.
 7. *settled* Pooling (count kind, latest year < min_events events): k = 3 then 5: the window's
    observations with year > last - k; ΣD, ΣN; the point is dated floor((first + last) / 2);
@@ -597,7 +599,9 @@ def reference_assess(
         delta = 0.5 * 10.0**-decimals
     else:
         largest = max((r.value for r in rows), default=None)
-        if rule.scale in ("log", "logit") and largest == 0:
+        # A count is never put on the scale by its value (the Poisson fit and the small-number
+        # gate use its events), so an all-zero count series is judged, not refused.
+        if rule.scale in ("log", "logit") and largest == 0 and rule.kind != "count":
             raise ReferenceRefusal("a series whose largest value is 0, without decimals")
         delta = 1e-6 * (largest or 0.0)
     s = _Series(rule, target, rows, delta)
@@ -677,7 +681,8 @@ def reference_assess(
     h = max(0, rule.target_year - t_last)
     z_last = s.z(point.value)
     z_hat = z_last + beta * h
-    y_hat = g_inv(z_hat, rule.scale)
+    # At or past the target year the projection is y_last itself (§3c), never its moved δ.
+    y_hat = g_inv(z_hat, rule.scale) if h else point.value
     j.projected_value = y_hat
     margin = d * (y_hat - target) + _tol(target)
     s.edges["on track"] = abs(margin) / max(1.0, abs(target))

@@ -123,8 +123,8 @@ class Rule:
             and (self.target_change is None)
         ):
             raise ValueError(f"a {self.direction!r} rule needs a target")
-        if self.decimals is not None and not 0 <= self.decimals <= 10:
-            raise ValueError(f"decimals must be between 0 and 10, not {self.decimals!r}")
+        if self.decimals is not None and self.decimals < 0:
+            raise ValueError(f"decimals must not be negative, not {self.decimals!r}")
 
     @property
     def is_percentage(self) -> bool:
@@ -243,8 +243,8 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
     years = [o.year for o in valued_all]
     if len(set(years)) != len(years):
         raise ValueError("a series has two observations for the same year")
-    _check(valued_all, rule)
     valued = [o for o in valued_all if as_of is None or o.year <= as_of]
+    _check(valued, rule)  # a later year's bad value does not refuse an earlier judgement
     if not valued:
         return Judgement(Status.NO_DATA)
     end = as_of if as_of is not None else valued[-1].year
@@ -332,7 +332,7 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
         return j
 
     # 4. Enough points for a trend?
-    if len(window) < 2 or window[-1].year - window[0].year < 2:
+    if _too_few_points(window):
         j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.TOO_FEW_POINTS
         return j
 
@@ -358,8 +358,13 @@ def assess(observations: Iterable[Observation], rule: Rule, as_of: int | None = 
 
 
 def _projection_meets(projected: float, target: float, d: float) -> bool:
-    """Step 7: the projection meets the target (exactly meeting it counts)."""
-    return d * (projected - target) >= -1e-9 * max(1.0, abs(target))
+    """Step 7: the projection meets the target (exactly meeting it counts; no rounding)."""
+    return meets(projected, target, d, None)
+
+
+def _too_few_points(window: Sequence[Observation]) -> bool:
+    """Step 4: fewer than 2 points, or a span under 2 years."""
+    return len(window) < 2 or window[-1].year - window[0].year < 2
 
 
 def _check(valued: Sequence[Observation], rule: Rule) -> None:
@@ -531,7 +536,8 @@ def _fit_and_project(
     z_last = _z(rule, latest.value, delta)
     horizon = max(0, rule.target_year - latest.year)
     z_hat = z_last + beta * horizon
-    j.projected_value = inverse(g, z_hat)
+    # At or past the target year the projection is the latest value itself (not its δ-moved z).
+    j.projected_value = inverse(g, z_hat) if horizon else latest.value
     _uncertainty(fit, rule, latest, target, d, horizon, z_hat, j, band)
     j.pace = beta if g == "linear" else (math.exp(beta) - 1.0) * 100.0
     z_target = transform(g, target)
@@ -592,7 +598,7 @@ def _uncertainty(
         def cdf(x: float) -> float:
             return float(student_t.cdf(x, df))
 
-    projected = inverse(g, z_hat)
+    projected = inverse(g, z_hat) if horizon else latest.value
     if not math.isfinite(se) or se <= 1e-12 * max(1.0, abs(z_hat)):
         j.projected_low = j.projected_high = projected
         if band is not None:
@@ -641,7 +647,7 @@ def _trend_only(
     if rule.kind == "count" and (latest.events or 0.0) < rule.min_events:
         j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.SMALL_NUMBERS
         return j
-    if len(window) < 2 or window[-1].year - window[0].year < 2:
+    if _too_few_points(window):
         j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.TOO_FEW_POINTS
         return j
     fit = _fit(window, rule, delta)
@@ -681,6 +687,20 @@ def _around(
     if tol is None:
         tol = 1.0 if rule.is_percentage else 0.02 * abs(target)
     dec = rule.decimals
+    if rule.kind == "count" and (latest.events or 0.0) < rule.min_events:
+        # The small-number gate (step 2) for a band: achieved only when the whole interval lies
+        # inside it.
+        inside = (
+            latest.ci_low is not None
+            and latest.ci_high is not None
+            and within(latest.ci_low, target, tol, dec)
+            and within(latest.ci_high, target, tol, dec)
+        )
+        if inside:
+            j.status, j.substatus, j.year_met = Status.ACHIEVED, Substatus.CONFIRMED, latest.year
+        else:
+            j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.SMALL_NUMBERS
+        return j
     if within(latest.exact, target, tol, dec):
         j.status = Status.ACHIEVED
         inside = (
@@ -695,7 +715,7 @@ def _around(
             window, latest, lambda o: within(exact_value(o, rule), target, tol, dec)
         )
         return j
-    if len(window) < 2 or window[-1].year - window[0].year < 2:
+    if _too_few_points(window):
         j.status, j.substatus = Status.INSUFFICIENT_DATA, Substatus.TOO_FEW_POINTS
         return j
     d = 1.0 if target > latest.value else -1.0

@@ -65,3 +65,12 @@ def within(x: Fraction | float, target: float, tolerance: float, decimals: int |
         return abs(float(x) - target) <= tolerance + slack
     diff = published(as_fraction(x), decimals) - exact(target)
     return abs(diff) <= exact(tolerance)
+
+
+def rounded(value: float, decimals: int) -> float:
+    """The value as published, as a float: what every page, report and export shows.
+
+    >>> rounded(89.25, 1), rounded(2.675, 2), rounded(-0.05, 1)
+    (89.3, 2.68, -0.1)
+    """
+    return float(published(exact(value), decimals))

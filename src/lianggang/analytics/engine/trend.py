@@ -179,7 +179,10 @@ def _irls(t: np.ndarray, d: np.ndarray, n: np.ndarray) -> PoissonFit | None:
     for _ in range(200):
         mu = np.exp(x @ beta + offset)
         info = x.T @ (x * mu[:, None])
-        step = np.linalg.solve(info, x.T @ (d - mu))
+        try:
+            step = np.linalg.solve(info, x.T @ (d - mu))
+        except np.linalg.LinAlgError:
+            return None  # the information vanished: the estimate runs off to infinity
         for _ in range(60):
             trial = beta + step
             value = loglik(trial)
@@ -194,7 +197,10 @@ def _irls(t: np.ndarray, d: np.ndarray, n: np.ndarray) -> PoissonFit | None:
     else:
         return None
     mu = np.exp(x @ beta + offset)
-    cov = np.linalg.inv(x.T @ (x * mu[:, None]))
+    try:
+        cov = np.linalg.inv(x.T @ (x * mu[:, None]))
+    except np.linalg.LinAlgError:
+        return None
     se = math.sqrt(cov[1, 1])
     z = beta[1] / se if se > 0 else 0.0
     p = math.erfc(abs(z) / math.sqrt(2.0))

@@ -177,10 +177,10 @@ def judged_value(a: Any, decimals: Any, unit: str = "", interval: bool = False) 
     single = ""
     if a.single_value is not None:
         single = format_html(
-            '{}{} <span class="yr">({})</span><br>',
+            "{} {}{}<br>",
+            _("%(year)s:") % {"year": a.single_year},
             format_value(a.single_value, d),
             unit_html,
-            a.single_year,
         )
     label = _("%(start)s–%(end)s pooled:") % {"start": a.period_start, "end": a.period_end}
     return format_html(

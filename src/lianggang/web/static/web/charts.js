@@ -64,11 +64,12 @@
       // The projection's 95% prediction interval: a wedge from the latest value that widens
       // to the interval in the target year.
       var pb = data.projection_band;
+      // stackStrategy "all": a lower bound below zero (a linear scale) still stacks right.
       series.push({ name: data.projection_band_label, type: "line", data: pb.low,
-        stack: "pband", connectNulls: true, symbol: "none", lineStyle: { opacity: 0 },
+        stack: "pband", stackStrategy: "all", symbol: "none", lineStyle: { opacity: 0 },
         tooltip: { show: false } });
       series.push({ name: data.projection_band_label, type: "line", stack: "pband",
-        connectNulls: true, symbol: "none", lineStyle: { opacity: 0 },
+        stackStrategy: "all", symbol: "none", lineStyle: { opacity: 0 },
         areaStyle: { color: "rgba(29, 78, 216, 0.10)" },
         data: pb.high.map(function (h, i) {
           var l = pb.low[i];
