@@ -177,17 +177,20 @@ def judged_value(a: Any, decimals: Any, unit: str = "", interval: bool = False) 
     single = ""
     if a.single_value is not None:
         single = format_html(
-            "{} {}{}<br>",
-            _("%(year)s:") % {"year": a.single_year},
-            format_value(a.single_value, d),
+            "{}{}<br>",
+            _("%(year)s: %(value)s")
+            % {"year": a.single_year, "value": format_value(a.single_value, d)},
             unit_html,
         )
-    label = _("%(start)s–%(end)s pooled:") % {"start": a.period_start, "end": a.period_end}
+    pooled = _("%(start)s–%(end)s pooled: %(value)s") % {
+        "start": a.period_start,
+        "end": a.period_end,
+        "value": format_value(a.latest_value, d),
+    }
     return format_html(
-        '{}<span class="pooled">{} {}{}{} <span class="sub">{}</span></span>',
+        '{}<span class="pooled">{}{}{} <span class="sub">{}</span></span>',
         single,
-        label,
-        format_value(a.latest_value, d),
+        pooled,
         unit_html,
         ci,
         _("(used for the judgement)"),
