@@ -62,7 +62,9 @@ def test_there_are_golden_cases_for_every_method_case() -> None:
 # Each decision of METHOD.md §3c and the golden case that shows it.
 DECISIONS_3C = {
     "window with the baseline year": "19_3c_window_keeps_the_baseline_year",
-    "comparison at the published precision": "20_3c_published_precision_at_the_target_line",
+    "comparison at the published precision, rounding exactly, without decimals": (
+        "20_3c_published_precision_at_the_target_line"
+    ),
     "only exact 0 / 100 moved at the scales' edges": "21_3c_small_values_are_not_raised_to_an_edge",
     "out-of-domain values refused (logit)": "22_3c_out_of_domain_logit_refused",
     "out-of-domain values refused (log)": "23_3c_negative_on_log_refused",
@@ -75,13 +77,17 @@ DECISIONS_3C = {
     "around targets: dead band, band without factor, year met": (
         "28_3c_around_target_dead_band_and_blank_factor"
     ),
-    "pooled values dated inside their data": "29_3c_pooled_value_dated_inside_its_data",
+    "pooled values dated inside their data, shown beside the single year": (
+        "29_3c_pooled_value_dated_inside_its_data"
+    ),
     "prediction interval and chance of meeting": "30_3c_prediction_interval_and_chance",
     "target at the scale's bound": "31_3c_target_at_the_scale_bound",
 }
 
 
 def test_every_3c_decision_has_its_golden_case() -> None:
+    # The last decision, directional targets in the scorecards, has its titled case in
+    # test_scorecard.py (test_3c_directional_targets_count_as_achieved_when_they_improve).
     names = {c.name for c in CASES}
     assert set(DECISIONS_3C.values()) <= names
     assert {n for n in names if "_3c_" in n} == set(DECISIONS_3C.values())

@@ -121,6 +121,37 @@ def test_final_evaluation_counts_rates_and_rank() -> None:
     assert cards["A", "area", "health"]["rank"] is None
 
 
+def test_3c_directional_targets_count_as_achieved_when_they_improve() -> None:
+    # METHOD.md §3c: beside the achievement rate on numeric targets, a second rate counting
+    # "逐步提高" targets as achieved when their trend improves, as the national final report.
+    judged = [
+        ("mmr", "X", "ACHIEVED", "confirmed"),
+        ("preschool", "X", "OFF_TRACK", "improving"),
+        ("cadres", "X", "NO_TARGET", "limited_improvement"),  # improving: counted achieved
+        ("literacy", "X", "NO_TARGET", "deterioration"),  # worsening: counted not achieved
+        ("screening", "X", "INSUFFICIENT_DATA", "too_few_points"),  # directional, with data
+        ("insurance", "X", "NO_DATA", ""),  # directional without data: not counted
+    ]
+    indicators = [
+        ("mmr", "health", True),
+        ("preschool", "education", True),
+        ("cadres", "decision", False),
+        ("literacy", "education", False),
+        ("screening", "health", False),
+        ("insurance", "security", False),
+    ]
+    (row,) = [
+        r
+        for r in scorecards(
+            *_tables(judged, indicators, [], [("X", "P")]), stage="final"
+        ).to_pylist()
+        if r["by"] == "overall"
+    ]
+    assert (row["monitorable"], row["achieved"], row["achievement_rate"]) == (2, 1, 0.5)
+    assert (row["trend_monitorable"], row["trend_improving"]) == (3, 1)
+    assert row["achievement_rate_with_directional"] == pytest.approx((1 + 1) / (2 + 3))
+
+
 def test_mid_term_evaluation_counts_on_track_as_on_course() -> None:
     cards = _cards("mid")
     a, b, c = (cards[u, "overall", None] for u in "ABC")

@@ -15,7 +15,9 @@ Errors are :class:`TidyInputError` with a stable ``code``, the 1-based ``row`` o
 header is row 1), the ``column``, and where known the ``series`` and ``year``, so that the caller
 can word them in the user's language. Output columns beyond the judgement's figures:
 ``projected_low``, ``projected_high`` (the 95 % prediction interval for the target year) and
-``chance_of_meeting`` (a share, 0–1).
+``chance_of_meeting`` (a share, 0–1); ``pooled_years``, ``period_start`` and ``period_end`` (the
+years of the value judged) and ``single_year``, ``single_value`` (the latest single year's value,
+shown beside a pooled one).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ OUTPUT_COLUMNS = (
     "pooled_years",
     "period_start",
     "period_end",
+    "single_year",
+    "single_value",
 )
 NOT_WITHIN_HORIZON = "not within 50 years"
 CONFIG_COLUMNS = (
@@ -258,6 +262,8 @@ def write_judgements(rows: Iterable[tuple[str, Judgement]], stream: IO[str]) -> 
                 j.pooled_years,
                 _fmt(j.period_start),
                 _fmt(j.period_end),
+                _fmt(j.single_year),
+                _fmt(j.single_value),
             ]
         )
         count += 1
