@@ -28,7 +28,7 @@ from fractions import Fraction
 from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import t as student_t
+from scipy.special import stdtr, stdtrit
 
 from .intervals import poisson_interval, wilson_interval
 from .precision import exact, meets, rate_exact, within
@@ -593,10 +593,12 @@ def _uncertainty(
         x0 = latest.year + horizon
         se = fit.residual_sd * math.sqrt(1 + 1 / fit.n + (x0 - fit.t_mean) ** 2 / fit.sxx)
         df = fit.n - 2
-        quantile = float(student_t.ppf(0.5 + LEVEL / 2, df))
+        # Student's t quantile and distribution function (scipy.special's ufuncs: the same
+        # values as scipy.stats.t, without its per-call overhead).
+        quantile = float(stdtrit(df, 0.5 + LEVEL / 2))
 
         def cdf(x: float) -> float:
-            return float(student_t.cdf(x, df))
+            return float(stdtr(df, x))
 
     projected = inverse(g, z_hat) if horizon else latest.value
     if not math.isfinite(se) or se <= 1e-12 * max(1.0, abs(z_hat)):

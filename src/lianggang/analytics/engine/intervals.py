@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import chi2, norm
+from scipy.special import gammaincinv
+from scipy.stats import norm
 
 Array = NDArray[np.float64]
 ALPHA = 0.05
@@ -21,9 +22,10 @@ ALPHA = 0.05
 def poisson_interval(events: Array, alpha: float = ALPHA) -> tuple[Array, Array]:
     """Return Garwood's exact limits for D observed events (as event counts)."""
     d = np.asarray(events, dtype=np.float64)
+    # χ²(p; 2k)/2 is the gamma quantile gammaincinv(k, p): the same limits, computed directly.
     with np.errstate(invalid="ignore"):
-        lower = np.where(d > 0, chi2.ppf(alpha / 2, 2 * np.maximum(d, 1e-300)) / 2, 0.0)
-        upper = chi2.ppf(1 - alpha / 2, 2 * d + 2) / 2
+        lower = np.where(d > 0, gammaincinv(np.maximum(d, 1e-300), alpha / 2), 0.0)
+        upper = gammaincinv(d + 1, 1 - alpha / 2)
     nan = np.isnan(d)
     return np.where(nan, np.nan, lower), np.where(nan, np.nan, upper)
 

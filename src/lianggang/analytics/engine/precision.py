@@ -54,6 +54,11 @@ def meets(x: Fraction | float, target: float, d: float, decimals: int | None) ->
     """True when ``x`` meets the target in direction ``d`` (+1: "≥ T", −1: "≤ T")."""
     if decimals is None:
         return d * (float(x) - target) >= -TOLERANCE * max(1.0, abs(target))
+    gap = float(x) - target
+    if abs(gap) > 10.0**-decimals:
+        # Rounding moves a value by half a unit of its last decimal at most: far from the
+        # target, the side it is on cannot change (the exact arithmetic below is for the line).
+        return d * gap > 0
     diff = published(as_fraction(x), decimals) - exact(target)
     return d * diff >= 0
 
@@ -63,6 +68,8 @@ def within(x: Fraction | float, target: float, tolerance: float, decimals: int |
     if decimals is None:
         slack = TOLERANCE * max(1.0, abs(target))
         return abs(float(x) - target) <= tolerance + slack
+    if abs(abs(float(x) - target) - tolerance) > 10.0**-decimals:
+        return abs(float(x) - target) < tolerance  # far from the band's edges
     diff = published(as_fraction(x), decimals) - exact(target)
     return abs(diff) <= exact(tolerance)
 
