@@ -92,10 +92,6 @@ def export_assessments(*, outline: Outline, year: int, orgunit: OrgUnit | None) 
     rows: list[Row] = []
     for a in qs.order_by("indicator__code", "orgunit__path"):
         decimals = a.indicator.decimals
-
-        def published(x: float | None, places: int = decimals) -> float | None:
-            return None if x is None or x != x else rounded(x, places)
-
         rows.append(
             (
                 a.indicator.code,
@@ -107,21 +103,26 @@ def export_assessments(*, outline: Outline, year: int, orgunit: OrgUnit | None) 
                 a.target_year,
                 a.value_used,
                 a.latest_year,
-                published(a.latest_value),
+                _published(a.latest_value, decimals),
                 a.period_start,
                 a.period_end,
                 a.single_year,
-                published(a.single_value),
-                published(a.projected_value),
-                published(a.projected_low),
-                published(a.projected_high),
-                published(a.chance_of_meeting, 3),
+                _published(a.single_value, decimals),
+                _published(a.projected_value, decimals),
+                _published(a.projected_low, decimals),
+                _published(a.projected_high, decimals),
+                _published(a.chance_of_meeting, 3),
                 a.year_met
                 if a.year_met is not None
                 else (NOT_WITHIN_HORIZON if a.met_beyond_horizon else ""),
             )
         )
     return rows
+
+
+def _published(x: float | None, decimals: int) -> float | None:
+    """A figure as pages and reports show it (rounded as the judgement compares it)."""
+    return None if x is None or x != x else rounded(x, decimals)
 
 
 EXPORTS = {

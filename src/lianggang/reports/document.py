@@ -28,6 +28,9 @@ class Paragraph:
     style: Literal["body", "lead", "note"] = "body"
 
 
+WIDE_COLUMNS = 11  # the annex (12 columns); the scorecards (10, 11) still fit a portrait page
+
+
 @dataclass
 class Table:
     title: str
@@ -37,6 +40,11 @@ class Table:
     sheet: str  # the Excel sheet it becomes (≤ 31 characters)
     notes: list[str] = field(default_factory=list)
     key: str = ""  # what tests and traceability look it up by ("annex")
+
+    @property
+    def wide(self) -> bool:
+        """Too many columns for a portrait page: printed on landscape pages (PDF and Word)."""
+        return len(self.columns) > WIDE_COLUMNS
 
 
 @dataclass

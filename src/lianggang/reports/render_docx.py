@@ -121,9 +121,6 @@ def _page(docx: Docx, demo_note: str) -> None:
     docx.settings.element.append(update)
 
 
-WIDE_COLUMNS = 8  # tables of more columns (the annex) go on landscape pages
-
-
 def _orientation(docx: Docx, landscape: bool) -> None:
     """Start a new section on a new page, landscape or portrait (header and footer carry on)."""
     section = docx.add_section(WD_SECTION.NEW_PAGE)
@@ -138,7 +135,7 @@ def _orientation(docx: Docx, landscape: bool) -> None:
 
 
 def _table(docx: Docx, table: Table) -> None:
-    wide = len(table.columns) > WIDE_COLUMNS
+    wide = table.wide
     if wide:
         _orientation(docx, landscape=True)
     caption = docx.add_paragraph()
