@@ -1,3 +1,4 @@
+import argparse
 import csv
 import io
 import os
@@ -8,7 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from lianggang import cli
 from lianggang.cli import run
+from lianggang.cli.registry import COMMANDS
 
 GOLDEN = Path(__file__).parent / "analytics" / "engine" / "golden" / "assess"
 
@@ -133,3 +136,29 @@ def test_export_refuses_unknown_codes() -> None:
     )
     assert code == 2
     assert "999999" in err
+
+
+def test_every_registered_command_is_in_the_parser_in_the_declared_order() -> None:
+    parser = cli._parser()
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(sub.choices) == list(cli.ORDER)
+    assert set(COMMANDS) == set(cli.ORDER) == cli.OWN_COMMANDS
+    helps = {a.dest: a.help for a in sub._choices_actions}
+    for name, command in COMMANDS.items():
+        assert sub.choices[name].prog == f"lianggang {name}"
+        assert helps[name] == command.help
+    assert "{" + ",".join(cli.ORDER) + "}" in parser.format_help()
+
+
+def test_the_parser_is_built_before_django_is_set_up() -> None:
+    code = (
+        "import sys\n"
+        "from lianggang import cli\n"
+        "cli._parser().parse_args(['export', 'values', '--outline', 'x', '--year', '1'])\n"
+        "from django.apps import apps\n"
+        "from django.conf import settings\n"
+        "assert not apps.ready and not settings.configured\n"
+        "assert not [m for m in sys.modules if m.endswith('.models')], sys.modules\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr

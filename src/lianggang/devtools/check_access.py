@@ -6,7 +6,7 @@ line or an exchange format reaches them only through the choke points that apply
 scope — ``submissions_visible_to``/``access_*`` in ``collection/access.py`` and
 ``ledger/access.py``, ``reports_visible_to``, ``followups_visible_to``, the selectors of
 ``accounts`` — or through a domain service handed an object those returned. So in the edge
-modules (``web``, ``api``, ``interop``, ``cli.py``) any ``Model.objects``,
+modules (``web``, ``api``, ``interop``, ``cli``) any ``Model.objects``,
 ``Model._default_manager`` or ``get_object_or_404(Model, …)`` of a scoped model is an error.
 
 Run as ``python -m lianggang.devtools.check_access [FILE…]`` (``make lint`` does).
@@ -73,7 +73,7 @@ PUBLIC_MODELS: dict[str, frozenset[str]] = {
     ),
     "lianggang.orgunits.models": frozenset({"OrgUnit", "Department"}),
 }
-EDGES = ("web", "api", "interop", "cli.py")
+EDGES = ("web", "api", "interop", "cli")
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 

@@ -1,0 +1,5 @@
+"""``python -m lianggang.cli``: the `lianggang` command."""
+
+from lianggang.cli import main
+
+raise SystemExit(main())
