@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lianggang.collection.models import Channel
-from lianggang.collection.selectors import data_is_demo
-from lianggang.demo.services import DEMO_LABEL
 from lianggang.framework.models import Outline
 from lianggang.interop.opensdg import ImportOptions
 from lianggang.interop.service import (
@@ -26,6 +24,7 @@ from lianggang.interop.service import (
 from lianggang.orgunits.models import OrgUnit
 
 from .auth import actor
+from .common import demo_note
 from .errors import ERRORS, ApiError, ErrorItem, ErrorOut
 
 router = Router(tags=["exchange formats"])
@@ -101,7 +100,7 @@ def export(
                 orgunit=orgunit,
                 what=what,
                 sdmx_version=q.sdmx_version,
-                note=DEMO_LABEL if data_is_demo() else "",
+                note=demo_note(),
             )
         )
     except InteropError as exc:

@@ -1,0 +1,1 @@
+"""The routers of the API, one module each; ``api/v1.py`` assembles them."""

@@ -1,0 +1,111 @@
+"""Reports: asked for, built in the background, polled, then downloaded.
+
+No ``from __future__ import annotations`` here: django-ninja reads the annotations at import.
+"""
+
+from typing import Any, Literal
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from lianggang.framework.models import Outline
+from lianggang.reports.models import ReportRun
+from lianggang.reports.render import CONTENT_TYPES
+from lianggang.reports.services import (
+    ReportRequestError,
+    report_orgunit,
+    report_request,
+    reports_visible_to,
+)
+
+from ..auth import actor as _actor
+from ..common import demo_note
+from ..errors import ERRORS, ApiError, not_found
+
+router = Router(tags=["reports"])
+
+
+class ReportIn(Schema):
+    kind: Literal["annual", "evaluation"]
+    outline: str
+    orgunit: str
+    year: int
+    format: Literal["docx", "pdf", "html", "xlsx"]
+
+
+class ReportOut(Schema):
+    id: int
+    kind: str
+    outline: str
+    orgunit: str
+    year: int
+    format: str
+    state: str
+    progress: int
+    step: str
+    error: str
+    download: str | None
+
+    @staticmethod
+    def resolve_outline(obj: ReportRun) -> str:
+        return obj.outline.code
+
+    @staticmethod
+    def resolve_orgunit(obj: ReportRun) -> str:
+        return obj.orgunit.code
+
+    @staticmethod
+    def resolve_download(obj: ReportRun) -> str | None:
+        return f"/api/v1/reports/{obj.pk}/file" if obj.state == "done" else None
+
+
+@router.post("/reports", response={202: ReportOut, **ERRORS})
+def report_build_request(request: HttpRequest, body: ReportIn) -> Any:
+    """Ask for a report; it is built in the background: poll it, then download it."""
+    outline = Outline.objects.filter(code=body.outline).first()
+    orgunit = report_orgunit(request.user, body.orgunit)
+    if outline is None:
+        raise ApiError(422, "invalid", _("No such outline."), field="body.outline")
+    if orgunit is None:
+        raise not_found()
+    try:
+        run = report_request(
+            actor=_actor(request),
+            kind=body.kind,
+            outline=outline,
+            orgunit=orgunit,
+            year=body.year,
+            fmt=body.format,
+            demo_note=demo_note(),
+        )
+    except ReportRequestError as exc:
+        raise ApiError(422, "invalid", str(exc)) from exc
+    run = reports_visible_to(request.user).select_related("outline", "orgunit").get(pk=run.pk)
+    return Status(202, run)
+
+
+@router.get("/reports/{run_id}", response={200: ReportOut, **ERRORS})
+def report_state(request: HttpRequest, run_id: int) -> Any:
+    run = (
+        reports_visible_to(request.user)
+        .select_related("outline", "orgunit")
+        .defer("content")
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
+        raise not_found()
+    return run
+
+
+@router.get("/reports/{run_id}/file", response={200: None, **ERRORS})
+def report_file(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The built file (404 until the build is done)."""
+    run = reports_visible_to(request.user).filter(pk=run_id, state="done").first()
+    if run is None or run.content is None:
+        raise not_found()
+    response = HttpResponse(bytes(run.content), content_type=CONTENT_TYPES[run.format])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(run.filename)}"
+    return response
