@@ -70,8 +70,8 @@ demo: install
 	$(LG) serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests bench tools
-	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	DATABASE_URL=$(SQLITE_TEST_URL) $(LG) makemigrations --check --dry-run
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/python -m lianggang.devtools.check_messages

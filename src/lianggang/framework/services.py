@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from .errors import FrameworkError, FrameworkErrorCode
@@ -20,6 +19,13 @@ from .models import (
     Outline,
     Target,
     TargetOverride,
+)
+from .schema import (
+    ElementsFile,
+    IndicatorSpec,
+    OutlineFile,
+    OverridesFile,
+    framework_check,
 )
 
 SHIPPED_OUTLINES = ("women-2021", "children-2021", "women-2011", "children-2011")
@@ -64,171 +70,157 @@ def _upsert(model: Any, report: LoadReport, lookup: dict[str, Any], values: dict
     return obj
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FrameworkError(FrameworkErrorCode.INVALID_FILE, file=path.name, problem=exc) from exc
-    if not isinstance(data, dict):
-        raise FrameworkError(
-            FrameworkErrorCode.INVALID_FILE, file=path.name, problem="not a mapping"
-        )
-    return data
-
-
 @transaction.atomic
 def framework_load(*, directory: Path | None = None) -> LoadReport:
     """Load data elements, the four shipped outlines and the target overrides, idempotently.
 
+    The files are checked against their schema (``schema.py``, docs/framework-files.md) and
+    against each other before anything is written: a mistake anywhere refuses the whole load.
     Departments and org units must be loaded first (``orgunits_load``); an override whose org
     unit is not in the database is skipped and reported.
     """
-    directory = directory or shipped_framework_dir()
+    framework = framework_check(directory or shipped_framework_dir(), SHIPPED_OUTLINES)
     report = LoadReport()
-    _load_elements(directory / "elements.yaml", report)
-    for code in SHIPPED_OUTLINES:
-        _load_outline(directory / f"{code}.yaml", report)
-    _load_overrides(directory / "overrides.yaml", report)
+    _load_elements(framework.elements, report)
+    for code, outline in framework.outlines.items():
+        _load_outline(f"{code}.yaml", outline, report)
+    _load_overrides(framework.overrides, report)
     return report
 
 
-def _load_elements(path: Path, report: LoadReport) -> None:
-    data = _read(path)
-    for cat in data.get("categories", []):
+def _load_elements(data: ElementsFile, report: LoadReport) -> None:
+    for cat in data.categories:
         category = _upsert(
             DisaggregationCategory,
             report,
-            {"code": cat["code"]},
-            {"name": cat["name"], "name_en": cat.get("name_en", "")},
+            {"code": cat.code},
+            {"name": cat.name, "name_en": cat.name_en},
         )
-        for order, opt in enumerate(cat.get("options", []), start=1):
+        for order, opt in enumerate(cat.options, start=1):
             _upsert(
                 DisaggregationOption,
                 report,
-                {"code": opt["code"]},
+                {"code": opt.code},
                 {
                     "category": category,
-                    "name": opt["name"],
-                    "name_en": opt.get("name_en", ""),
+                    "name": opt.name,
+                    "name_en": opt.name_en,
                     "sort_order": order,
                 },
             )
-    for el in data["elements"]:
+    for el in data.elements:
         _upsert(
             DataElement,
             report,
-            {"code": el["code"]},
+            {"code": el.code},
             {
-                "name": el["name"],
-                "name_en": el.get("name_en", ""),
-                "unit": el.get("unit", ""),
-                "aggregation": el.get("aggregation", "sum"),
-                "integer": el.get("integer", True),
-                "disaggregations": el.get("disaggregations", []),
-                "description": el.get("description", ""),
+                "name": el.name,
+                "name_en": el.name_en,
+                "unit": el.unit,
+                "aggregation": el.aggregation,
+                "integer": el.integer,
+                "disaggregations": list(el.disaggregations),
+                "description": el.description,
             },
         )
 
 
-def _load_outline(path: Path, report: LoadReport) -> None:
-    data = _read(path)
+def _load_outline(filename: str, data: OutlineFile, report: LoadReport) -> None:
     elements = {e.code: e for e in DataElement.objects.all()}
     department_model = Indicator._meta.get_field("departments").related_model
     departments = dict(department_model._default_manager.values_list("code", "pk"))
     outline = _upsert(
         Outline,
         report,
-        {"code": data["code"]},
-        {k: data.get(k, "") for k in ("kind", "name", "name_en", "issued_by")}
-        | {k: data[k] for k in ("start_year", "end_year", "baseline_year")},
+        {"code": data.code},
+        {
+            "kind": data.kind,
+            "name": data.name,
+            "name_en": data.name_en,
+            "issued_by": data.issued_by,
+            "start_year": data.start_year,
+            "end_year": data.end_year,
+            "baseline_year": data.baseline_year,
+        },
     )
-    for area_data in data["areas"]:
+    for a_i, area_data in enumerate(data.areas):
         area = _upsert(
             Area,
             report,
-            {"outline": outline, "code": area_data["code"]},
+            {"outline": outline, "code": area_data.code},
             {
-                "number": area_data["number"],
-                "name": area_data["name"],
-                "name_en": area_data.get("name_en", ""),
+                "number": area_data.number,
+                "name": area_data.name,
+                "name_en": area_data.name_en,
             },
         )
-        for order, t in enumerate(area_data["targets"], start=1):
+        for t_i, t in enumerate(area_data.targets):
             target = _upsert(
                 Target,
                 report,
-                {"code": t["code"]},
+                {"code": t.code},
                 {
                     "area": area,
-                    "number": str(t["number"]),
-                    "sort_order": order,
-                    "text": t["text"],
-                    "confidence": t["confidence"],
-                    "source": t.get("source", ""),
+                    "number": t.number,
+                    "sort_order": t_i + 1,
+                    "text": t.text,
+                    "confidence": t.confidence,
+                    "source": t.source,
                 },
             )
-            for i_order, spec in enumerate(t.get("indicators", []), start=1):
+            for i_i, spec in enumerate(t.indicators):
+                entry = f"areas[{a_i}].targets[{t_i}].indicators[{i_i}] (code {spec.code})"
                 _load_indicator(
-                    spec, i_order, target, outline, elements, departments, path.name, report
+                    spec, i_i + 1, target, outline, elements, departments, report, filename, entry
                 )
 
 
 def _load_indicator(
-    spec: dict[str, Any],
+    spec: IndicatorSpec,
     order: int,
     target: Target,
     outline: Outline,
     elements: dict[str, DataElement],
     departments: dict[str, Any],
-    filename: str,
     report: LoadReport,
+    filename: str,
+    entry: str,
 ) -> None:
-    def element(code: str | None) -> DataElement | None:
-        if code is None:
-            return None
-        if code not in elements:
-            raise FrameworkError(
-                FrameworkErrorCode.UNKNOWN_ELEMENT,
-                file=filename,
-                indicator=spec["code"],
-                element=code,
-            )
-        return elements[code]
-
+    # The schema check has made sure that elements.yaml, loaded first, defines both elements.
     indicator = _upsert(
         Indicator,
         report,
-        {"code": spec["code"]},
+        {"code": spec.code},
         {
             "target": target,
             "sort_order": order,
-            "name": spec["name"],
-            "name_en": spec.get("name_en", ""),
-            "unit": spec.get("unit", ""),
-            "decimals": spec.get("decimals", 1),
-            "direction": spec["direction"],
-            "target_value": spec.get("target"),
-            "target_change": spec.get("target_change"),
-            "target_text": spec.get("target_text", ""),
-            "target_year": spec.get("target_year", outline.end_year),
-            "baseline_year": spec.get("baseline_year", outline.baseline_year),
-            "tolerance": spec.get("tolerance"),
-            "scale": spec["scale"],
-            "kind": spec["kind"],
-            "numerator": element(spec["numerator"]),
-            "denominator": element(spec.get("denominator")),
-            "factor": float(spec.get("factor", 1)),
-            "definition": spec.get("definition", ""),
-            "data_source": spec.get("data_source", ""),
+            "name": spec.name,
+            "name_en": spec.name_en,
+            "unit": spec.unit,
+            "decimals": spec.decimals,
+            "direction": spec.direction,
+            "target_value": spec.target,
+            "target_change": spec.target_change,
+            "target_text": spec.target_text,
+            "target_year": spec.target_year or outline.end_year,
+            "baseline_year": spec.baseline_year or outline.baseline_year,
+            "tolerance": spec.tolerance,
+            "scale": spec.scale,
+            "kind": spec.kind,
+            "numerator": elements[spec.numerator],
+            "denominator": elements[spec.denominator] if spec.denominator else None,
+            "factor": spec.factor,
+            "definition": spec.definition,
+            "data_source": spec.data_source,
         },
     )
     wanted = []
-    for code in spec.get("departments", []):
+    for code in spec.departments:
         if code not in departments:
             raise FrameworkError(
                 FrameworkErrorCode.UNKNOWN_DEPARTMENT,
                 file=filename,
-                indicator=spec["code"],
+                entry=entry,
                 department=code,
             )
         wanted.append(departments[code])
@@ -238,27 +230,23 @@ def _load_indicator(
         report.count("Indicator.departments", created=not current, changed=True)
 
 
-def _load_overrides(path: Path, report: LoadReport) -> None:
-    data = _read(path)
+def _load_overrides(data: OverridesFile, report: LoadReport) -> None:
     orgunit_model = TargetOverride._meta.get_field("orgunit").related_model
-    for row in data.get("overrides", []):
-        indicator = Indicator.objects.filter(code=row["indicator"]).first()
-        if indicator is None:
-            raise FrameworkError(
-                FrameworkErrorCode.UNKNOWN_INDICATOR, file=path.name, indicator=row["indicator"]
-            )
-        orgunit = orgunit_model._default_manager.filter(code=str(row["orgunit"])).first()
+    for row in data.overrides:
+        # The schema check has made sure that an outline file defines the indicator.
+        indicator = Indicator.objects.get(code=row.indicator)
+        orgunit = orgunit_model._default_manager.filter(code=row.orgunit).first()
         if orgunit is None:
-            report.skipped.append(f"override {row['indicator']} @ {row['orgunit']}")
+            report.skipped.append(f"override {row.indicator} @ {row.orgunit}")
             continue
         _upsert(
             TargetOverride,
             report,
             {"indicator": indicator, "orgunit": orgunit},
             {
-                "target_value": float(row["target"]),
-                "target_text": row.get("target_text", ""),
-                "confidence": row.get("confidence", "S"),
-                "source": row.get("source", ""),
+                "target_value": row.target,
+                "target_text": row.target_text,
+                "confidence": row.confidence,
+                "source": row.source,
             },
         )
