@@ -82,7 +82,7 @@ def test_excel_export_is_the_table_shown(leader: Client) -> None:
 def test_an_oversized_or_unknown_choice_gets_a_clear_message(
     leader: Client, monkeypatch: Any
 ) -> None:
-    from lianggang.web import query_views
+    from lianggang.web.views import query as query_views
 
     monkeypatch.setattr(query_views, "MAX_CELLS", 5)
     page = leader.get(QUERY)

@@ -24,6 +24,8 @@ from lianggang.reports.services import (
     reports_visible_to,
 )
 
+from ._shared import download
+
 RUNS_SHOWN = 50
 
 
@@ -95,14 +97,11 @@ def report_download(request: HttpRequest, run_id: int) -> HttpResponse:
     )
     if run is None or run.content is None:
         raise Http404
-    response = HttpResponse(bytes(run.content), content_type=CONTENT_TYPES[run.format])
-    disposition = "inline" if run.format in ("pdf", "html") else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{_quoted(run.filename)}"
+    response = download(
+        bytes(run.content),
+        CONTENT_TYPES[run.format],
+        run.filename,
+        inline=run.format in ("pdf", "html"),
+    )
     response["Content-Language"] = get_language() or "zh-hans"
     return response
-
-
-def _quoted(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)

@@ -1,20 +1,17 @@
-"""Pages of the yearly collection round: thin views over collection.access/services/selectors."""
+"""Pages of the yearly collection round: thin views over collection.access/services/selectors.
+
+The rounds, a submission's grid (cell by cell, with its history, notes and transitions), the
+notifications and the audit trail; the workbooks and uploads are in
+:mod:`.collection_imports`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +21,6 @@ from lianggang.cells import InertWriter
 from lianggang.collection import selectors
 from lianggang.collection.access import (
     Action,
-    access_pending_import,
     access_submission,
     audit_visible_to,
     notifications_of,
@@ -32,12 +28,6 @@ from lianggang.collection.access import (
     submissions_visible_to,
 )
 from lianggang.collection.errors import CollectionError, Forbidden, NotFound
-from lianggang.collection.imports import (
-    import_apply,
-    import_plan,
-    pending_import_keep,
-    plan_fingerprint,
-)
 from lianggang.collection.models import (
     Channel,
     Round,
@@ -54,32 +44,11 @@ from lianggang.collection.services import (
     submission_review,
     validation_note_save,
 )
-from lianggang.collection.workbook import read_csv, read_workbook, template_workbook
 
-View = Callable[..., HttpResponse]
+from ._shared import actor, domain_page
 
-
-def _actor(request: HttpRequest) -> User:
-    """The logged-in user (every view here requires a login)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def collection_view(view: View) -> View:
-    """Log in first; outside one's scope is 404 and a role's limit is 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404(_("Not found.")) from None
-        except Forbidden:
-            raise PermissionDenied(_("Your role does not allow this.")) from None
-
-    return wrapped
+# Log in first; outside one's scope is 404 and a role's limit is 403.
+collection_view = domain_page(not_found=NotFound, forbidden=Forbidden)
 
 
 @collection_view
@@ -116,7 +85,7 @@ def round_open_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give the data year and a deadline (YYYY-MM-DD)."))
         return redirect("web:collection")
     try:
-        rnd = round_open(actor=_actor(request), year=year, closes_on=closes_on)
+        rnd = round_open(actor=actor(request), year=year, closes_on=closes_on)
     except CollectionError as exc:
         if isinstance(exc, Forbidden):
             raise
@@ -133,7 +102,7 @@ def round_close_view(request: HttpRequest, year: int) -> HttpResponse:
     if rnd is None:
         raise Http404
     try:
-        round_close(actor=_actor(request), round_id=rnd.pk)
+        round_close(actor=actor(request), round_id=rnd.pk)
     except CollectionError as exc:
         if isinstance(exc, Forbidden):
             raise
@@ -243,7 +212,7 @@ def cell_save(request: HttpRequest, submission_id: int) -> HttpResponse:
     findings: list[Any] = []
     try:
         result = datavalues_save(
-            actor=_actor(request),
+            actor=actor(request),
             submission_id=submission_id,
             entries=[entry],
             channel=Channel.GRID,
@@ -295,7 +264,7 @@ def cell_history(request: HttpRequest, submission_id: int) -> HttpResponse:
 def note_save(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
         validation_note_save(
-            actor=_actor(request),
+            actor=actor(request),
             submission_id=submission_id,
             check_key=request.POST.get("check_key", ""),
             comment=request.POST.get("comment", ""),
@@ -336,114 +305,6 @@ def transition(request: HttpRequest, submission_id: int) -> HttpResponse:
         },
     )
     return redirect("web:submission", submission_id=submission_id)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-@collection_view
-def submission_template(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_submission(request.user, submission_id, Action.VIEW)
-    name = f"{submission.round.year}-{submission.data_set.code}-{submission.orgunit.code}.xlsx"
-    return _xlsx(template_workbook([submission]), name)
-
-
-@collection_view
-def department_template(request: HttpRequest, year: int, data_set: str) -> HttpResponse:
-    """One workbook for all the org units of a data set that the user may enter."""
-    if not role_allows(user_scope(request.user), Action.EDIT):
-        raise Forbidden
-    subs = list(
-        submissions_visible_to(request.user)
-        .filter(round__year=year, data_set__code=data_set, round__state=RoundState.OPEN)
-        .select_related("round", "data_set", "orgunit")
-        .order_by("orgunit__sort_order")
-    )
-    if not subs:
-        raise NotFound
-    return _xlsx(template_workbook(subs), f"{year}-{data_set}.xlsx")
-
-
-def _preview(request: HttpRequest, *, submission_id: int | None, back: str) -> HttpResponse:
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose a file to upload."))
-        return redirect(back)
-    content = upload.read()
-    filename = upload.name or "upload.xlsx"
-    read = read_csv(content) if filename.lower().endswith(".csv") else read_workbook(content)
-    plan = import_plan(actor=_actor(request), read=read, submission_id=submission_id)
-    pending = None
-    if plan.ok and plan.changes:
-        pending = pending_import_keep(
-            actor=_actor(request),
-            plan=plan,
-            submission_id=submission_id,
-            filename=filename,
-            content=content,
-        )
-    return render(
-        request,
-        "web/collection/import_preview.html",
-        {"plan": plan, "pending": pending, "filename": filename, "back": back},
-        status=200 if plan.ok else 422,
-    )
-
-
-@collection_view
-@require_POST
-def submission_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
-    access_submission(request.user, submission_id, Action.EDIT)
-    return _preview(
-        request,
-        submission_id=submission_id,
-        back=reverse("web:submission", args=[submission_id]),
-    )
-
-
-@collection_view
-@require_POST
-def round_upload(request: HttpRequest, year: int) -> HttpResponse:
-    if not role_allows(user_scope(request.user), Action.EDIT):
-        raise Forbidden
-    return _preview(request, submission_id=None, back=reverse("web:round", args=[year]))
-
-
-@collection_view
-@require_POST
-def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
-    """Apply exactly what was previewed, or nothing if the data changed meanwhile."""
-    pending = access_pending_import(request.user, pending_id)
-    back = (
-        reverse("web:submission", args=[pending.submission_id])
-        if pending.submission_id
-        else reverse("web:collection")
-    )
-    content = bytes(pending.content)
-    read = (
-        read_csv(content) if pending.filename.lower().endswith(".csv") else read_workbook(content)
-    )
-    plan = import_plan(actor=_actor(request), read=read, submission_id=pending.submission_id)
-    if not plan.ok or plan_fingerprint(plan) != pending.fingerprint:
-        pending.delete()
-        messages.error(
-            request, _("The data changed since the preview; nothing was imported. Upload again.")
-        )
-        return redirect(back)
-    try:
-        n = import_apply(actor=_actor(request), plan=plan)
-    except CollectionError as exc:
-        messages.error(request, f"{exc} " + _("Nothing was imported."))
-        return redirect(back)
-    pending.delete()
-    messages.success(request, _("Imported: %(n)d value(s) changed.") % {"n": n})
-    return redirect(back)
 
 
 @collection_view

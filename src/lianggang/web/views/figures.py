@@ -1,78 +1,27 @@
+"""The figures' main pages: the dashboard (every indicator of an outline at a unit and the
+units below) and an indicator's page (its series, projection, the units below compared in a
+funnel plot or bars, the table and its export)."""
+
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
-import numpy as np
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from lianggang.analytics.engine.intervals import rate_interval
+from lianggang.analytics.engine.funnel import funnel_limits
 from lianggang.analytics.models import Assessment, IndicatorValue
 from lianggang.analytics.selectors import STATUS_ORDER, dashboard_data, latest_assessment_year
-from lianggang.framework.models import (
-    DisaggregationOption,
-    Indicator,
-    Outline,
-    TargetOverride,
-)
+from lianggang.framework.models import DisaggregationOption, Indicator, TargetOverride
 from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
-from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_home
+from lianggang.orgunits.selectors import orgunit_ancestors
 
-from .page_cache import figures_response
-from .presentation import STATUS_STYLE
-
-DEFAULT_OUTLINE = "women-2021"
-
-
-def _orgunit(request: HttpRequest) -> OrgUnit:
-    code = request.GET.get("orgunit") or settings.LIANGGANG_HOME_ORGUNIT
-    unit = orgunit_home(code=code)
-    if unit is None:
-        raise Http404(_("No such org unit."))
-    return unit
-
-
-def figures_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page of approved figures: open to visitors in public mode, else behind the login."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.LIANGGANG_PUBLIC and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def outline_choice(request: HttpRequest) -> tuple[list[Outline], Outline]:
-    """The outlines a page offers, newest first, and the one chosen by ``?outline=``."""
-    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
-    code = request.GET.get("outline", DEFAULT_OUTLINE)
-    outline = next((o for o in outlines if o.code == code), None)
-    if outline is None:
-        raise Http404(_("No such outline."))
-    return outlines, outline
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For the proxy and monitoring: 200 when the app and its database answer, else 503."""
-    from django.db import DatabaseError, connection
-
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "database unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
-
+from ..page_cache import figures_response
+from ..presentation import STATUS_STYLE
+from ._shared import XLSX, asked_orgunit, download, figures_page, outline_choice, page_title
 
 DASHBOARD_PARAMS = ("outline", "orgunit", "year", "status", "area")
 
@@ -91,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     outlines, outline = outline_choice(request)
-    orgunit = _orgunit(request)
+    orgunit = asked_orgunit(request)
     latest = latest_assessment_year(outline)
     years = list(range(outline.start_year, (latest or outline.start_year) + 1))
     try:
@@ -135,13 +84,6 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
             for r in rows
         ],
     }
-
-
-def page_title(*parts: Any) -> str:
-    """A page's title: the names of what it shows, then the product's."""
-    return " · ".join(
-        [*(p if isinstance(p, str) else local_name(p) for p in parts), _("Lianggang monitoring")]
-    )
 
 
 JUDGED = ("ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING")
@@ -201,7 +143,7 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     )
     if indicator is None:
         raise Http404(_("No such indicator."))
-    orgunit = _orgunit(request)
+    orgunit = asked_orgunit(request)
     units = [orgunit, *orgunit.children.order_by("sort_order", "code")]
     values = list(
         IndicatorValue.objects.filter(
@@ -313,9 +255,6 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-FUNNEL_POINTS = 60
-
-
 def _comparison(
     indicator: Indicator,
     orgunit: OrgUnit,
@@ -325,9 +264,9 @@ def _comparison(
 ) -> dict[str, Any] | None:
     """The units below in the latest year: a funnel plot for rates, bars for other figures.
 
-    The funnel's control limits are the exact 95 % intervals (Garwood for counts, Wilson for
-    proportions, as METHOD.md §2) of a unit with this unit's rate and each denominator; a unit
-    outside them differs from it by more than chance.
+    The funnel's control limits (:mod:`lianggang.analytics.engine.funnel`) are the exact 95 %
+    intervals of a unit with this unit's rate and each denominator; a unit outside them differs
+    from it by more than chance.
     """
     if year is None:
         return None
@@ -347,24 +286,22 @@ def _comparison(
             "values": [v.value for _u, v in points],
             "unit": indicator.unit,
         }
-    dens = [v.denominator for _u, v in points if v.denominator]
-    low_n, high_n = max(min(dens) * 0.5, 1.0), max(dens) * 1.5
-    grid = np.geomspace(low_n, high_n, FUNNEL_POINTS)
-    expected = centre.value / indicator.factor * grid
-    lower, upper = rate_interval(indicator.kind, expected, grid, indicator.factor)
+    limits = funnel_limits(
+        indicator.kind, centre.value, indicator.factor, [v.denominator for _u, v in points]
+    )
     return {
         "kind": "funnel",
         "unit": indicator.unit,
         "centre": centre.value,
-        "n": [round(float(n), 1) for n in grid],
-        "lower": [round(float(x), 4) for x in lower],
-        "upper": [round(float(x), 4) for x in upper],
+        "n": [round(float(n), 1) for n in limits.n],
+        "lower": [round(float(x), 4) for x in limits.lower],
+        "upper": [round(float(x), 4) for x in limits.upper],
         "points": [
             {
                 "name": name[u.pk],
                 "n": v.denominator,
                 "value": v.value,
-                "outside": _outside(v, grid, lower, upper),
+                "outside": limits.outside(v.denominator, v.value),
             }
             for u, v in points
         ],
@@ -374,15 +311,6 @@ def _comparison(
             "x": _("Denominator"),
         },
     }
-
-
-def _outside(v: IndicatorValue, grid: Any, lower: Any, upper: Any) -> bool:
-    """Whether a unit's rate lies outside the control limits at its denominator."""
-    if not v.denominator or v.value is None:
-        return False
-    low = float(np.interp(v.denominator, grid, lower))
-    high = float(np.interp(v.denominator, grid, upper))
-    return not low <= v.value <= high
 
 
 def _nan(x: float | None) -> float | None:
@@ -397,8 +325,8 @@ def _indicator_export(
     from lianggang.collection.selectors import data_is_demo
     from lianggang.demo.services import DEMO_LABEL
 
-    from .presentation import status_label
-    from .templatetags.lianggang import tr
+    from ..presentation import status_label
+    from ..templatetags.lianggang import tr
 
     columns = [
         _("Org unit"),
@@ -430,17 +358,9 @@ def _indicator_export(
             ]
         )
     note = DEMO_LABEL if data_is_demo() else ""
-    name = quote(f"{indicator.name}.{fmt}")
+    name = f"{indicator.name}.{fmt}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            write_xlsx(columns, rows, note),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        buffer = io.StringIO()
-        write_csv(columns, rows, buffer, note)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+        return download(write_xlsx(columns, rows, note), XLSX, name)
+    buffer = io.StringIO()
+    write_csv(columns, rows, buffer, note)
+    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", name)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,9 +31,9 @@ from lianggang.framework.models import DisaggregationOption, Indicator, Outline
 from lianggang.interop.service import jsonstat_of_figures, query_figure_rows
 from lianggang.orgunits.models import Level, OrgUnit
 
-from .presentation import format_value
-from .templatetags.lianggang import tr
-from .views import figures_page
+from ..presentation import format_value
+from ..templatetags.lianggang import tr
+from ._shared import XLSX, download, figures_page
 
 
 @dataclass
@@ -98,25 +97,16 @@ def _pivot(sel: Selection) -> Pivot:
 
 def _export(pivot: Pivot, fmt: str) -> HttpResponse:
     note = DEMO_LABEL if data_is_demo() else ""
+    name = f"{_('query')}.{fmt}"
     if fmt == "xlsx":
-        content = write_xlsx(pivot.columns, pivot.rows, note)
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        buffer = io.StringIO()
-        writer = InertWriter(buffer, lineterminator="\n")
-        writer.writerow([*pivot.columns, *(["note"] if note else [])])
-        for row in pivot.rows:
-            writer.writerow([*row, *([note] if note else [])])
-        # A BOM so that Excel opens the Chinese text as UTF-8.
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    name = quote(f"{_('query')}.{fmt}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+        return download(write_xlsx(pivot.columns, pivot.rows, note), XLSX, name)
+    buffer = io.StringIO()
+    writer = InertWriter(buffer, lineterminator="\n")
+    writer.writerow([*pivot.columns, *(["note"] if note else [])])
+    for row in pivot.rows:
+        writer.writerow([*row, *([note] if note else [])])
+    # A BOM so that Excel opens the Chinese text as UTF-8.
+    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", name)
 
 
 def _jsonstat(sel: Selection) -> HttpResponse:
@@ -124,10 +114,7 @@ def _jsonstat(sel: Selection) -> HttpResponse:
     content = jsonstat_of_figures(
         query_figure_rows(sel), label=_("Query"), note=DEMO_LABEL if data_is_demo() else ""
     )
-    response = HttpResponse(content, content_type="application/json")
-    name = quote(f"{_('query')}.json")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return download(content, "application/json", f"{_('query')}.json")
 
 
 @figures_page

@@ -1,26 +1,20 @@
 """The ledger's pages: lists of each record type in the user's scope, the entry forms, the
-Excel import with its preview, rights cases and aid records (their personal data opened only
-by the people assigned, with a stated purpose, each time logged), the 最美家庭 selection and
-the period summary."""
+Excel import with its preview and the period summary. The pages of one rights case, aid record
+or family are in :mod:`.ledger_records`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,25 +22,18 @@ from django.views.decorators.http import require_POST
 from lianggang.accounts.selectors import user_scope
 from lianggang.demo.services import DEMO_LABEL
 from lianggang.ledger.access import (
-    access_aid_record,
-    access_rights_case,
     assigned_among,
-    family_awards,
     ledger_may_read,
     ledger_may_use,
     ledger_may_write,
     ledger_records_visible_to,
     outside_reads_to_review,
-    personal_data_readable,
-    personal_data_readable_outside,
 )
 from lianggang.ledger.crypto import LedgerKeyError, mask
 from lianggang.ledger.errors import Forbidden, LedgerError, NotFound
 from lianggang.ledger.models import (
-    SELECTION_LEVELS,
     Activity,
     AidRecord,
-    Decision,
     Family,
     FamilyAward,
     Honour,
@@ -57,14 +44,9 @@ from lianggang.ledger.models import (
 )
 from lianggang.ledger.selectors import MEASURE_BY_KEY, ledger_figure_records, ledger_summary
 from lianggang.ledger.services import (
-    aid_record_reveal,
-    family_decide,
     family_nominate,
-    family_recommend,
     ledger_record_create,
     rights_case_open,
-    rights_case_reveal,
-    rights_case_step,
 )
 from lianggang.ledger.workbook import (
     SHEET_BY_KEY,
@@ -77,21 +59,18 @@ from lianggang.reports.ledger_summary import build_ledger_summary
 from lianggang.reports.render import CONTENT_TYPES
 from lianggang.reports.render import render as render_document
 
-from .ledger_forms import (
+from ..ledger_forms import (
     ActivityForm,
     AidForm,
     CaseForm,
-    DecisionForm,
     FamilyForm,
     HonourForm,
     LedgerForm,
     ProjectForm,
-    PurposeForm,
-    RecommendForm,
     SiteForm,
-    StepForm,
     SummaryForm,
 )
+from ._shared import View, actor, domain_page, download
 
 PAGE = 50
 
@@ -172,29 +151,23 @@ KINDS = {
 DETAIL = {"cases": "web:ledger-case", "aid": "web:ledger-aid", "families": "web:ledger-family"}
 
 
-def ledger_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+_ledger_errors = domain_page(
+    not_found=NotFound, forbidden=Forbidden, forbidden_template="web/ledger/forbidden.html"
+)
+
+
+def ledger_page(view: View) -> View:
     """Signed in; the ledger's errors as the pages show them ("not yours" is "not there")."""
 
-    @login_required
+    @_ledger_errors
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404(_("Not found.")) from None
-        except Forbidden:
-            return render(request, "web/ledger/forbidden.html", status=403)
         except LedgerKeyError as exc:
             return render(request, "web/ledger/forbidden.html", {"error": exc}, status=503)
 
     return wrapped
-
-
-def _actor(request: HttpRequest) -> User:
-    """The logged-in user (every view here requires a login)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _kind(slug: str) -> Kind:
@@ -322,12 +295,12 @@ def record_new(request: HttpRequest, kind: str) -> HttpResponse:
         try:
             if isinstance(record, Family):
                 family_nominate(
-                    actor=_actor(request), family=record, recommended_on=record.nominated_on
+                    actor=actor(request), family=record, recommended_on=record.nominated_on
                 )
             elif isinstance(record, RightsCase):
-                rights_case_open(actor=_actor(request), case=record)
+                rights_case_open(actor=actor(request), case=record)
             else:
-                ledger_record_create(actor=_actor(request), record=record)
+                ledger_record_create(actor=actor(request), record=record)
         except LedgerError as exc:
             form.add_error(None, str(exc))
         else:
@@ -344,149 +317,8 @@ def record_new(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @ledger_page
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_rights_case(request.user, case_id)
-    assigned = personal_data_readable(request.user, case)
-    personal = None
-    purpose_form = PurposeForm(request.POST if "purpose" in request.POST else None)
-    step_form = StepForm(request.POST if "kind" in request.POST else None)
-    if request.method == "POST":
-        if "purpose" in request.POST and purpose_form.is_valid():
-            try:
-                personal = rights_case_reveal(
-                    actor=_actor(request), case_id=case.pk, **purpose_form.cleaned_data
-                )
-            except Forbidden:
-                raise  # answered 403 by the page's decorator
-            except LedgerError as exc:
-                messages.error(request, str(exc))
-        elif "kind" in request.POST and step_form.is_valid():
-            try:
-                rights_case_step(actor=_actor(request), case_id=case.pk, **step_form.cleaned_data)
-            except LedgerError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("web:ledger-case", case.pk)
-    fields = (
-        "applicant_name",
-        "applicant_phone",
-        "applicant_id_number",
-        "applicant_address",
-        "narrative",
-    )
-    return render(
-        request,
-        "web/ledger/case.html",
-        {
-            "case": case,
-            "assigned": assigned,
-            "outside": not assigned and personal_data_readable_outside(request.user, case),
-            "steps": case.steps.defer("note").select_related("actor"),
-            "personal": [(field_label(RightsCase, f), personal[f]) for f in fields]
-            if personal
-            else None,
-            "purpose_form": purpose_form,
-            "step_form": step_form,
-            "workers": case.workers.all(),
-        },
-    )
-
-
-@ledger_page
-def aid_detail(request: HttpRequest, aid_id: int) -> HttpResponse:
-    aid = access_aid_record(request.user, aid_id)
-    personal = None
-    form = PurposeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            personal = aid_record_reveal(actor=_actor(request), aid_id=aid.pk, **form.cleaned_data)
-        except Forbidden:
-            raise  # answered 403 by the page's decorator
-        except LedgerError as exc:
-            messages.error(request, str(exc))
-    assigned = personal_data_readable(request.user, aid)
-    fields = ("recipient_name", "recipient_id_number")
-    return render(
-        request,
-        "web/ledger/aid.html",
-        {
-            "aid": aid,
-            "assigned": assigned,
-            "outside": not assigned and personal_data_readable_outside(request.user, aid),
-            "personal": [(field_label(AidRecord, f), personal[f]) for f in fields]
-            if personal
-            else None,
-            "purpose_form": form,
-        },
-    )
-
-
-@ledger_page
-def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    family, awards = family_awards(request.user, family_id)
-    if request.method == "POST":
-        _family_action(request, family, awards)
-        return redirect("web:ledger-family", family.pk)
-    levels = []
-    for i, level in enumerate(SELECTION_LEVELS):
-        award = awards.get(level.value)
-        below = awards.get(SELECTION_LEVELS[i - 1].value) if i else None
-        levels.append(
-            {
-                "level": level,
-                "award": award,
-                "may_recommend": award is None
-                and i > 0
-                and below is not None
-                and below.decision == Decision.SELECTED,
-            }
-        )
-    return render(
-        request,
-        "web/ledger/family.html",
-        {
-            "family": family,
-            "levels": levels,
-            "decision_form": DecisionForm(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-def _family_action(request: HttpRequest, family: Family, awards: dict[str, FamilyAward]) -> None:
-    """Record a decision on one of this family's candidacies, or put it to the next level."""
-    deciding = request.POST.get("action") == "decide"
-    form = DecisionForm(request.POST) if deciding else RecommendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(str(e) for e in form.errors.values()))
-        return
-    try:
-        if deciding:
-            award = next(
-                (a for a in awards.values() if str(a.pk) == request.POST.get("award")), None
-            )
-            if award is None:
-                raise NotFound
-            family_decide(actor=_actor(request), award_id=award.pk, **form.cleaned_data)
-        else:
-            family_recommend(
-                actor=_actor(request),
-                family_id=family.pk,
-                level=request.POST.get("level", ""),
-                **form.cleaned_data,
-            )
-    except (LedgerError, ValueError) as exc:
-        messages.error(request, str(exc) or _("Not found."))
-    else:
-        messages.success(request, _("Saved."))
-
-
-@ledger_page
 def template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(ledger_template(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(_("ledger") + ".xlsx")
-    return response
+    return download(ledger_template(), CONTENT_TYPES["xlsx"], _("ledger") + ".xlsx")
 
 
 @ledger_page
@@ -497,7 +329,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a file to upload."))
         return redirect("web:ledger")
     result, pending = ledger_import_preview(
-        actor=_actor(request), filename=file.name or "ledger.xlsx", content=file.read()
+        actor=actor(request), filename=file.name or "ledger.xlsx", content=file.read()
     )
     return render(
         request,
@@ -515,7 +347,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @ledger_page
 @require_POST
 def upload_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
-    result = ledger_import_confirm(actor=_actor(request), pending_id=pending_id)
+    result = ledger_import_confirm(actor=actor(request), pending_id=pending_id)
     if result.applied:
         messages.success(
             request, _("Imported %(n)d record(s).") % {"n": sum(result.counts.values())}
@@ -546,10 +378,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("docx", "html"):
         doc = build_ledger_summary(result, demo_note=DEMO_LABEL if result.is_demo else "")
-        response = HttpResponse(render_document(doc, fmt), content_type=CONTENT_TYPES[fmt])
-        name = quote(f"{doc.title}.{fmt}")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-        return response
+        return download(render_document(doc, fmt), CONTENT_TYPES[fmt], f"{doc.title}.{fmt}")
     return render(
         request,
         "web/ledger/summary.html",

@@ -23,9 +23,9 @@ from lianggang.framework.models import Outline
 from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.orgunits.selectors import orgunit_ancestors
 
-from .page_cache import figures_response
-from .presentation import STATUS_STYLE
-from .views import _orgunit, figures_page, outline_choice, page_title
+from ..page_cache import figures_response
+from ..presentation import STATUS_STYLE
+from ._shared import asked_orgunit, figures_page, outline_choice, page_title
 
 GAPS = ("REGRESSING", "OFF_TRACK")
 STRENGTHS = ("ACHIEVED", "ON_TRACK")
@@ -85,7 +85,7 @@ def department_page(request: HttpRequest, code: str) -> HttpResponse:
     if department is None:
         raise Http404(_("No such department."))
     outlines, outline, year = _outline_and_year(request)
-    home = _orgunit(request)
+    home = asked_orgunit(request)
     children = list(home.children.filter(aggregated=True).order_by("sort_order", "code"))
     indicators = list(
         outline_indicators(outline).filter(departments=department).select_related("target__area")

@@ -33,8 +33,8 @@ from lianggang.followup.services import (
 from lianggang.framework.models import Indicator
 from lianggang.orgunits.models import Department, OrgUnit
 
-from .presentation import STATUS_STYLE
-from .views import _orgunit, outline_choice
+from ..presentation import STATUS_STYLE
+from ._shared import XLSX, asked_orgunit, download, outline_choice
 
 
 def _items(request: HttpRequest) -> list[FollowUp]:
@@ -57,7 +57,7 @@ def _register_unit(request: HttpRequest) -> OrgUnit:
         own = OrgUnit.objects.filter(path=path, aggregated=True).first() if path else None
         if own is not None:
             return own
-    return _orgunit(request)
+    return asked_orgunit(request)
 
 
 @login_required
@@ -169,8 +169,4 @@ def register_export(request: HttpRequest) -> HttpResponse:
     content = followups_xlsx(
         _items(request), timezone.localdate(), DEMO_LABEL if data_is_demo() else ""
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%9D%A3%E5%8A%9E.xlsx"
-    return response
+    return download(content, XLSX, "督办.xlsx")
