@@ -181,7 +181,8 @@ DHIS2_SQL = [
        JOIN orgunits_orgunit p1 ON p1.id = p2.parent_id
        WHERE o.level = 5""",
     # The denormalised analytics table, one row per (indicator, township, year, breakdown)
-    # whose numerator and denominator are both approved (the complete pairs of METHOD.md §1).
+    # whose numerator and denominator are both approved (the complete pairs of
+    # docs/methodology.md §一).
     """CREATE UNLOGGED TABLE bench_analytics (
          indicator bigint, year smallint, disaggregation text,
          ou1 bigint, ou2 bigint, ou3 bigint, ou4 bigint, ou5 bigint,

@@ -3,9 +3,9 @@
 A country of 31 provinces, ≈333 prefectures, ≈2 900 counties and ≈40 000 townships (level 5);
 the shipped framework (both outlines of both periods) plus a synthetic "bench" outline that
 brings the series every township reports to 150; ten years (2015–2024) of approved values,
-1 % of them missing so that the complete-pair rule of METHOD.md §1 matters: about 60 million
-data values in all. Everything is synthetic and deterministic (seeded); nothing here is an
-official statistic.
+1 % of them missing so that the complete-pair rule of docs/methodology.md §一 matters: about
+60 million data values in all. Everything is synthetic and deterministic (seeded); nothing here
+is an official statistic.
 
 Large tables are written with the product's own bulk path (``analytics.arrowdb``: COPY of CSV
 that Arrow writes), with foreign-key triggers off and the indexes built after the load.

@@ -5,7 +5,6 @@ Tests run inside transactions that are rolled back, so each sees the same loaded
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ TEST_LEDGER_KEY = "dGVzdC1vbmx5LWxlZGdlci1rZXktMDEyMzQ1Njc4OWE="
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from django.conf import settings
 
     from lianggang.analytics.store import analytics_rebuild

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -92,7 +93,7 @@ def test_export_values_and_assessments_for_one_county(tmp_path: Path) -> None:
     code, out, _ = _run(
         "export", "values", "--outline", "women-2021", "--year", "2023", "--orgunit", "513301"
     )
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(out)))
     assert code == 0
     assert {r["orgunit"] for r in rows} == {"513301"}
     assert list(rows[0])[:5] == ["data_element", "orgunit", "year", "disaggregation", "value"]

@@ -29,5 +29,12 @@ def test_every_environment_setting_is_documented() -> None:
 
 
 def test_docs_exist() -> None:
-    for name in ("user-guide.md", "methodology.md", "deployment.md", "security.md"):
+    for name in (
+        "user-guide.md",
+        "methodology.md",
+        "deployment.md",
+        "security.md",
+        "architecture.md",
+        "framework-files.md",
+    ):
         assert (ROOT / "docs" / name).stat().st_size > 1000

@@ -29,6 +29,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.signals import connection_created
 
+# The tables the migrations protect (``protect(...)``); tests/test_dbguard.py checks the two agree
+# and that each still has its triggers.
 APPEND_ONLY_TABLES = (
     "collection_datavalueaudit",
     "collection_submissionevent",

@@ -88,7 +88,7 @@ def _api_client(way: str, user: Any) -> Client:
 def test_the_api(change: str, way: str, luding_submission: Submission) -> None:
     user = _officer()
     client = _api_client(way, user)
-    query = {"year": YEAR, "orgunit": "513322"}
+    query: dict[str, str | int] = {"year": YEAR, "orgunit": "513322"}
     assert len(client.get("/api/v1/submissions", query).json()["items"]) >= 1
     CHANGES[change](user)
     response = client.get("/api/v1/submissions", query)

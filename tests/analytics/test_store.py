@@ -102,6 +102,7 @@ def test_rebuild_follows_a_changed_value() -> None:
     before = IndicatorValue.objects.get(
         indicator__code="c21-preschool", orgunit__code="513300", year=2025
     )
+    assert before.numerator is not None
     dv.value += 1000
     dv.save()
     analytics_rebuild()
@@ -118,7 +119,7 @@ def _snapshot() -> tuple[dict[tuple[object, ...], tuple[object, ...]], ...]:
     def rounded(row: tuple[object, ...]) -> tuple[object, ...]:
         return tuple(round(v, 9) if isinstance(v, float) else v for v in row)
 
-    figures = {
+    figures: dict[tuple[object, ...], tuple[object, ...]] = {
         row[:4]: rounded(row[4:])
         for row in IndicatorValue.objects.values_list(
             "indicator_id",
@@ -137,7 +138,7 @@ def _snapshot() -> tuple[dict[tuple[object, ...], tuple[object, ...]], ...]:
             "denominator_coverage",
         )
     }
-    judgements = {
+    judgements: dict[tuple[object, ...], tuple[object, ...]] = {
         row[:3]: rounded(row[3:])
         for row in Assessment.objects.values_list(
             "indicator_id",

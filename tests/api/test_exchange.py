@@ -25,25 +25,26 @@ FORMATS = ["csv", "xlsx", "dhis2-json", "dhis2-csv", "adx", "sdmx-csv", "opensdg
 
 def _headers(user: Any) -> dict[str, str]:
     _t, raw = api_token_create(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}"}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_every_export_format_answers_each_role(role: str) -> None:
     headers = _headers(member(f"x_{role}", *ROLES[role]))
     for fmt in FORMATS:
-        response = Client().get(f"{EXPORT}&format={fmt}", **headers)
+        response = Client().get(f"{EXPORT}&format={fmt}", headers=headers)
         assert response.status_code == 200, (role, fmt, response.content[:200])
         assert "attachment" in response["Content-Disposition"]
         assert len(response.content) > 100
     figures = Client().get(
-        "/api/v1/exports/indicators?outline=children-2021&year=2024&format=jsonstat", **headers
+        "/api/v1/exports/indicators?outline=children-2021&year=2024&format=jsonstat",
+        headers=headers,
     )
     assert figures.json()["id"][0] == "indicator"
     table = Client().get(
         "/api/v1/exports/indicators?outline=children-2021&year=2024&from_year=2023"
         "&orgunit=513301&format=csv",
-        **headers,
+        headers=headers,
     )
     header, *rows = table.content.decode().splitlines()
     assert header.startswith("indicator,orgunit,year,value,numerator,denominator")
@@ -59,7 +60,7 @@ def test_exports_refuse_what_they_cannot_do() -> None:
         ("/api/v1/exports/values?outline=women-2021&year=2024&from_year=2025", "from_year"),
         ("/api/v1/exports/indicators?outline=women-2021&year=2024&format=adx", "format"),
     ]:
-        response = Client().get(url, **headers)
+        response = Client().get(url, headers=headers)
         assert response.status_code in (404, 422), url
         [error] = response.json()["errors"]
         assert error["field"] == field
@@ -94,7 +95,7 @@ def _post(body: bytes, user: Any, query: str = "") -> Any:
         "/api/v1/imports/values?format=dhis2-json" + query,
         body,
         content_type="application/json",
-        **_headers(user),
+        headers=_headers(user),
     )
 
 
@@ -172,12 +173,12 @@ def test_imports_refuse_unreadable_files_in_one_shape() -> None:
             f"/api/v1/imports/values?format={fmt}",
             body,
             content_type="application/octet-stream",
-            **_headers(clerk),
+            headers=_headers(clerk),
         )
         assert response.status_code == 409, (fmt, response.content)
         assert response.json()["errors"][0]["message"]
     unknown = Client().post(
-        "/api/v1/imports/values", b"???", content_type="text/plain", **_headers(clerk)
+        "/api/v1/imports/values", b"???", content_type="text/plain", headers=_headers(clerk)
     )
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "format"

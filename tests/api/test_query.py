@@ -26,13 +26,13 @@ SELECTION = (
 
 def _headers(user: Any) -> dict[str, str]:
     _t, raw = api_token_create(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}"}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_the_selection_answers_each_role_with_the_stored_figures(role: str) -> None:
     headers = _headers(member(f"q_{role}", *ROLES[role]))
-    answer = Client().get(f"/api/v1/query?{SELECTION}", **headers)
+    answer = Client().get(f"/api/v1/query?{SELECTION}", headers=headers)
     assert answer.status_code == 200, answer.content
     body = answer.json()
     # In the order asked, with their names, as the page shows them.
@@ -54,7 +54,7 @@ def test_the_selection_answers_each_role_with_the_stored_figures(role: str) -> N
     assert kangding["value"] == pytest.approx(
         stored.get(indicator__code="c21-imr", orgunit__code="513301", year=2023).value
     )
-    jsonstat = Client().get(f"/api/v1/query/jsonstat?{SELECTION}", **headers)
+    jsonstat = Client().get(f"/api/v1/query/jsonstat?{SELECTION}", headers=headers)
     assert jsonstat.status_code == 200
     values = read_values(jsonstat.content)
     assert len(values) == sum(1 for v in body["values"] if v["value"] is not None)
@@ -63,9 +63,9 @@ def test_the_selection_answers_each_role_with_the_stored_figures(role: str) -> N
 def test_breakdowns_are_asked_for() -> None:
     headers = _headers(member("q_leader", *ROLES["leader"]))
     url = "/api/v1/query?indicator=w21-mmr&orgunit=513300&year_from=2024"
-    totals = Client().get(url, **headers).json()["values"]
+    totals = Client().get(url, headers=headers).json()["values"]
     assert {v["disaggregation"] for v in totals} == {"total"}
-    every = Client().get(url + "&breakdowns=true", **headers).json()["values"]
+    every = Client().get(url + "&breakdowns=true", headers=headers).json()["values"]
     assert {v["disaggregation"] for v in every} == {"total", "urban", "rural"}
 
 
@@ -77,7 +77,7 @@ def test_a_selection_it_cannot_answer_says_why() -> None:
         ("indicator=c21-imr&orgunit=513300&year_from=2040", "year_from"),
         ("orgunit=513300&year_from=2024", "indicator"),
     ]:
-        answer = Client().get(f"/api/v1/query?{query}", **headers)
+        answer = Client().get(f"/api/v1/query?{query}", headers=headers)
         assert answer.status_code == 422, query
         assert field in {e["field"] for e in answer.json()["errors"]}, (query, answer.json())
     many = "&".join(f"indicator={c}" for c in Indicator.objects.values_list("code", flat=True))
@@ -85,7 +85,9 @@ def test_a_selection_it_cannot_answer_says_why() -> None:
         f"orgunit={u}"
         for u in OrgUnit.objects.filter(aggregated=True).values_list("code", flat=True)
     )
-    answer = Client().get(f"/api/v1/query?{many}&{units}&year_from=2010&year_to=2030", **headers)
+    answer = Client().get(
+        f"/api/v1/query?{many}&{units}&year_from=2010&year_to=2030", headers=headers
+    )
     assert answer.status_code == 422
     assert "20000" in answer.json()["errors"][0]["message"].replace(",", "")
     assert Client().get(f"/api/v1/query?{SELECTION}").status_code == 401

@@ -45,7 +45,7 @@ READS = [
 
 def _token(user: Any) -> dict[str, str]:
     _t, raw = api_token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}"}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
@@ -53,7 +53,7 @@ def test_every_read_endpoint_answers_each_role(role: str) -> None:
     user = member(f"api_{role}", *ROLES[role])
     headers = _token(user)
     for url in READS:
-        response = Client().get(url, **headers)
+        response = Client().get(url, headers=headers)
         assert response.status_code == 200, (role, url, response.content[:200])
 
 
@@ -84,7 +84,7 @@ def test_figures_filter_and_page() -> None:
         Client()
         .get(
             "/api/v1/indicator-values?indicator=c21-imr&level=4&year_from=2024&year_to=2024&page_size=5",
-            **headers,
+            headers=headers,
         )
         .json()
     )
@@ -95,14 +95,14 @@ def test_figures_filter_and_page() -> None:
         Client()
         .get(
             "/api/v1/indicator-values?indicator=c21-imr&level=4&year_from=2024&year_to=2024&page_size=5&page=4",
-            **headers,
+            headers=headers,
         )
         .json()
     )
     assert len(second["items"]) == 3
     judged = (
         Client()
-        .get("/api/v1/assessments?indicator=c21-imr&orgunit=513300&year_from=2025", **headers)
+        .get("/api/v1/assessments?indicator=c21-imr&orgunit=513300&year_from=2025", headers=headers)
         .json()["items"]
     )
     assert [a["orgunit"] for a in judged] == ["513300"]
@@ -113,7 +113,7 @@ def test_figures_filter_and_page() -> None:
     projected = [
         a
         for a in Client()
-        .get("/api/v1/assessments?level=3&year_from=2025&page_size=500", **headers)
+        .get("/api/v1/assessments?level=3&year_from=2025&page_size=500", headers=headers)
         .json()["items"]
         if a["chance_of_meeting"] is not None
     ]
@@ -125,7 +125,9 @@ def test_figures_filter_and_page() -> None:
 
 def test_data_values_keep_to_the_callers_scope() -> None:
     clerk = member("api_clerk", *ROLES["clerk"])
-    items = Client().get("/api/v1/data-values?year=2024&page_size=5000", **_token(clerk)).json()
+    items = (
+        Client().get("/api/v1/data-values?year=2024&page_size=5000", headers=_token(clerk)).json()
+    )
     assert items["count"] > 0
     assert {v["orgunit"] for v in items["items"]} == {"513301"}
     elements = set(
@@ -135,20 +137,20 @@ def test_data_values_keep_to_the_callers_scope() -> None:
     )
     assert {v["element"] for v in items["items"]} == elements
     leader = member("api_leader", *ROLES["leader"])  # leaders see figures, not returns
-    assert Client().get("/api/v1/data-values", **_token(leader)).json()["count"] == 0
-    luding = Client().get("/api/v1/data-values?orgunit=513322", **_token(clerk)).json()
+    assert Client().get("/api/v1/data-values", headers=_token(leader)).json()["count"] == 0
+    luding = Client().get("/api/v1/data-values?orgunit=513322", headers=_token(clerk)).json()
     assert luding == {"items": [], "count": 0}
 
 
 def test_a_token_stops_working_at_once() -> None:
     user = member("api_county", *ROLES["county"])
     token, raw = api_token_create(user=user, name="script")
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    assert Client().get("/api/v1/outlines", **headers).status_code == 200
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert Client().get("/api/v1/outlines", headers=headers).status_code == 200
     assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
     assert ApiToken.objects.get(pk=token.pk).digest != raw  # only a hash is kept
     api_token_revoke(user=user, token_id=token.pk)
-    assert Client().get("/api/v1/outlines", **headers).status_code == 401
+    assert Client().get("/api/v1/outlines", headers=headers).status_code == 401
     _t, raw = api_token_create(
         user=user, name="short", expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
@@ -162,22 +164,22 @@ def test_a_token_stops_working_at_once() -> None:
 def test_a_narrowed_role_narrows_the_next_request() -> None:
     user = member("api_committee", *ROLES["committee"])
     headers = _token(user)
-    before = Client().get("/api/v1/data-values?year=2024", **headers).json()["count"]
+    before = Client().get("/api/v1/data-values?year=2024", headers=headers).json()["count"]
     Membership.objects.filter(user=user).update(orgunit=OrgUnit.objects.get(code="513322"))
-    after = Client().get("/api/v1/data-values?year=2024&page_size=5000", **headers).json()
+    after = Client().get("/api/v1/data-values?year=2024&page_size=5000", headers=headers).json()
     assert 0 < after["count"] < before
     assert {v["orgunit"] for v in after["items"]} == {"513322"}
 
 
 def test_one_error_shape_in_the_callers_language() -> None:
     headers = _token(member("api_leader", *ROLES["leader"]))
-    missing = Client().get("/api/v1/indicators/nope", **headers)
+    missing = Client().get("/api/v1/indicators/nope", headers=headers)
     assert missing.status_code == 404
     assert missing.json() == {
         "errors": [{"code": "not_found", "message": "未找到。", "field": None, "row": None}]
     }
     bad = Client().get(
-        "/api/v1/indicator-values?year_from=abc", HTTP_ACCEPT_LANGUAGE="en", **headers
+        "/api/v1/indicator-values?year_from=abc", HTTP_ACCEPT_LANGUAGE="en", headers=headers
     )
     assert bad.status_code == 422
     assert bad.json() == {
@@ -226,11 +228,13 @@ def test_tokens_are_made_listed_and_revoked_on_their_page() -> None:
 
 def test_nul_characters_are_refused_at_the_door() -> None:
     headers = _token(member("api_leader", *ROLES["leader"]))
-    response = Client().get("/api/v1/indicators?outline=a%00b", **headers)
+    response = Client().get("/api/v1/indicators?outline=a%00b", headers=headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "invalid"
     body = '{"values": [{"element": "a\\u0000", "orgunit": "x", "year": 2026, "value": 1}]}'
-    posted = Client().post("/api/v1/data-values", body, content_type="application/json", **headers)
+    posted = Client().post(
+        "/api/v1/data-values", body, content_type="application/json", headers=headers
+    )
     assert posted.status_code == 422
 
 
@@ -240,22 +244,22 @@ def test_figure_queries_are_served_from_the_cache_until_the_figures_change() -> 
 
     headers = _token(member("api_leader", *ROLES["leader"]))
     url = "/api/v1/indicator-values?indicator=c21-imr&orgunit=513300&year_from=2024&year_to=2024"
-    first = Client().get(url, **headers).json()
+    first = Client().get(url, headers=headers).json()
     [item] = first["items"]
     assert first["count"] == 1
     # A change behind the figures' back is not seen: the answer comes from the cache …
     IndicatorValue.objects.filter(
         indicator__code="c21-imr", orgunit__code="513300", year=2024, disaggregation="total"
     ).update(value=123.4)
-    assert Client().get(url, **headers).json() == first
+    assert Client().get(url, headers=headers).json() == first
     # … the same query asked otherwise (another order) is the same answer, and a new figures
     # version (what an approval or a rebuild gives) is seen at once.
     swapped = (
         "/api/v1/indicator-values?year_to=2024&year_from=2024&orgunit=513300&indicator=c21-imr"
     )
-    assert Client().get(swapped, **headers).json() == first
+    assert Client().get(swapped, headers=headers).json() == first
     figures_changed()
-    assert Client().get(url, **headers).json()["items"][0]["value"] == 123.4
+    assert Client().get(url, headers=headers).json()["items"][0]["value"] == 123.4
     assert item["value"] != 123.4
-    paged = Client().get(url + "&page=2", **headers).json()
+    paged = Client().get(url + "&page=2", headers=headers).json()
     assert paged == {"items": [], "count": 1}

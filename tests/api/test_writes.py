@@ -14,8 +14,8 @@ from lianggang.accounts.models import Role
 from lianggang.accounts.services import api_token_create
 from lianggang.collection.models import DataValue, DataValueAudit, Submission
 from lianggang.collection.services import round_open
+from lianggang.reports.build import report_build
 from lianggang.reports.models import ReportRun
-from lianggang.reports.services import report_build
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +39,11 @@ def ctx() -> dict[str, Any]:
 
 def _auth(user: Any) -> dict[str, str]:
     _t, raw = api_token_create(user=user, name="t")
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}"}
 
 
 def _post(url: str, body: Any, user: Any) -> Any:
-    return Client().post(url, body, content_type="application/json", **_auth(user))
+    return Client().post(url, body, content_type="application/json", headers=_auth(user))
 
 
 VALUES = [
@@ -108,7 +108,7 @@ def test_one_bad_value_and_none_is_written(ctx: dict[str, Any]) -> None:
 
 def test_submissions_move_through_their_states(ctx: dict[str, Any]) -> None:
     sub = ctx["kangding"]
-    listed = Client().get("/api/v1/submissions?year=2026", **_auth(ctx["clerk"])).json()
+    listed = Client().get("/api/v1/submissions?year=2026", headers=_auth(ctx["clerk"])).json()
     assert [s["id"] for s in listed["items"]] == [sub.pk]
     url = f"/api/v1/submissions/{sub.pk}/transitions"
     # The officer cannot approve a draft; the clerk submits; the officer returns with a reason.
@@ -136,16 +136,16 @@ def test_a_report_is_requested_polled_and_downloaded(ctx: dict[str, Any]) -> Non
     assert asked.status_code == 202, asked.content
     run_id = asked.json()["id"]
     assert asked.json()["state"] == "queued"
-    assert Client().get(f"/api/v1/reports/{run_id}/file", **_auth(officer)).status_code == 404
+    assert Client().get(f"/api/v1/reports/{run_id}/file", headers=_auth(officer)).status_code == 404
     report_build(run_id)  # what the worker does
-    state = Client().get(f"/api/v1/reports/{run_id}", **_auth(officer)).json()
+    state = Client().get(f"/api/v1/reports/{run_id}", headers=_auth(officer)).json()
     assert state["state"] == "done"
     assert state["download"] == f"/api/v1/reports/{run_id}/file"
-    file = Client().get(state["download"], **_auth(officer))
+    file = Client().get(state["download"], headers=_auth(officer))
     assert file.status_code == 200
     assert "统计监测报告" in file.content.decode()
     outsider = member("ld_officer", Role.COUNTY_OFFICER, "513322")
-    assert Client().get(f"/api/v1/reports/{run_id}", **_auth(outsider)).status_code == 404
+    assert Client().get(f"/api/v1/reports/{run_id}", headers=_auth(outsider)).status_code == 404
     refused = _post("/api/v1/reports", body, outsider)
     assert refused.status_code == 404  # outside the scope: as if there were no such unit
     assert ReportRun.objects.count() == 1
@@ -182,7 +182,7 @@ def test_every_write_endpoint_answers_each_role_as_its_scope_allows(
     dry = {"values": one, "dry_run": True}  # written for real above; here, who may
     assert _post("/api/v1/data-values", dry, user).status_code == values
     assert not DataValue.objects.filter(year=2026).exists()
-    subs = Client().get("/api/v1/submissions?year=2026", **_auth(user)).json()
+    subs = Client().get("/api/v1/submissions?year=2026", headers=_auth(user)).json()
     assert (ctx["kangding"].pk in {s["id"] for s in subs["items"]}) == listed
     url = f"/api/v1/submissions/{ctx['kangding'].pk}/transitions"
     assert _post(url, {"action": "submit"}, user).status_code == submit
@@ -195,6 +195,8 @@ def test_every_write_endpoint_answers_each_role_as_its_scope_allows(
         assert asked.status_code == expected, (orgunit, asked.content)
         if expected == 202:
             run = asked.json()["id"]
-            assert Client().get(f"/api/v1/reports/{run}", **_auth(user)).status_code == 200
+            assert Client().get(f"/api/v1/reports/{run}", headers=_auth(user)).status_code == 200
             # Not built yet: no file, and the same answer as for a run that does not exist.
-            assert Client().get(f"/api/v1/reports/{run}/file", **_auth(user)).status_code == 404
+            assert (
+                Client().get(f"/api/v1/reports/{run}/file", headers=_auth(user)).status_code == 404
+            )

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -230,14 +231,14 @@ def test_the_database_refuses_to_change_or_remove_audit_rows(ctx: dict[str, Any]
     assert audit.count() == 1
     assert events.count() == 1
     for rows in (audit, events):
-        _refused(lambda rows=rows: rows.update(reason="rewritten"))
-        _refused(lambda rows=rows: rows.delete())
+        _refused(partial(rows.update, reason="rewritten"))
+        _refused(rows.delete)
     with connection.cursor() as cursor:
         for table in ("collection_datavalueaudit", "collection_submissionevent"):
-            _refused(lambda table=table: cursor.execute(f"DELETE FROM {table}"))
-            _refused(lambda table=table: cursor.execute(f"UPDATE {table} SET id = id"))
+            _refused(partial(cursor.execute, f"DELETE FROM {table}"))
+            _refused(partial(cursor.execute, f"UPDATE {table} SET id = id"))
             if connection.vendor == "postgresql":
-                _refused(lambda table=table: cursor.execute(f"TRUNCATE {table} CASCADE"))
+                _refused(partial(cursor.execute, f"TRUNCATE {table} CASCADE"))
     assert audit.get().new_value == 1480
     assert events.count() == 1
 

@@ -55,7 +55,7 @@ def test_many_rows_are_inserted_then_updated_with_every_field() -> None:
     assert first.updated_at is not None
     saved = DataValueAudit.objects.filter(channel="excel", year__gte=2026)
     assert saved.count() == len(audits)
-    assert not saved.filter(at=None).exists()
+    assert not saved.filter(at__isnull=True).exists()
 
     rows = list(stored.order_by("year"))
     for row in rows:

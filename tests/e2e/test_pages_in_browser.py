@@ -252,6 +252,7 @@ def test_the_federation_walks_its_ledger(browser: Any, site: str) -> None:
     _walk(page, site, "federation", LEDGER)
     # A case: the personal data appear only once a purpose is given.
     case = RightsCase.objects.filter(is_demo=True).only("pk").order_by("pk").first()
+    assert case is not None
     page.goto(f"{site}/ledger/cases/{case.pk}/")
     assert "（演示）" not in page.locator("#h-personal ~ *").first.inner_text()
     page.fill("#id_purpose", "督导检查")

@@ -42,7 +42,7 @@ def people() -> dict[str, Any]:
 
 
 def _lagging(unit: str = "513301") -> Assessment:
-    return (
+    lagging = (
         Assessment.objects.filter(
             orgunit__code=unit,
             year=2025,
@@ -54,6 +54,8 @@ def _lagging(unit: str = "513301") -> Assessment:
         .order_by("indicator__code")
         .first()
     )
+    assert lagging is not None
+    return lagging
 
 
 def _open(actor: Any, a: Assessment, department: str = "health") -> FollowUp:
@@ -98,12 +100,14 @@ def test_opening_checks_role_scope_department_and_lag(people: dict[str, Any]) ->
         orgunit__code="513301", year=2025, status="ACHIEVED"
     ).first()
     assert achieved is not None
+    department = achieved.indicator.departments.first()
+    assert department is not None
     with pytest.raises(FollowUpError):
         followup_open(
             actor=people["officer"],
             indicator=achieved.indicator,
             orgunit=achieved.orgunit,
-            department=achieved.indicator.departments.first(),
+            department=department,
             due_on=DUE,
             actions="x",
         )

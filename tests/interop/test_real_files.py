@@ -19,9 +19,9 @@ from lianggang.collection.models import DataSet, DataValue, Round, RoundState, S
 from lianggang.collection.services import round_open
 from lianggang.framework.models import DataElement, DisaggregationCategory, DisaggregationOption
 from lianggang.interop import adx, dhis2
+from lianggang.interop.importing import ImportSettings, values_import
 from lianggang.interop.model import period_kind, year_of_adx_period, year_of_period
 from lianggang.interop.opensdg import ImportOptions
-from lianggang.interop.service import ImportSettings, values_import
 from lianggang.orgunits.models import Department, OrgUnit
 from tests.factories import member
 

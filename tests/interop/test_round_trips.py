@@ -21,13 +21,9 @@ from lianggang.collection.models import DataValue, DataValueAudit, Submission, S
 from lianggang.collection.services import Entry, datavalues_save_many, round_open
 from lianggang.framework.models import Outline
 from lianggang.interop import jsonstat, sdmx
+from lianggang.interop.exporting import ExportRequest, values_export
+from lianggang.interop.importing import ImportSettings, values_import
 from lianggang.interop.opensdg import ImportOptions
-from lianggang.interop.service import (
-    ExportRequest,
-    ImportSettings,
-    values_export,
-    values_import,
-)
 from lianggang.orgunits.models import OrgUnit
 from tests.factories import member
 

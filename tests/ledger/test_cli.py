@@ -86,4 +86,6 @@ def test_a_new_key_and_rekeying(settings: Any) -> None:
     settings.LIANGGANG_LEDGER_KEYS = [key]
     from lianggang.ledger.models import RightsCase
 
-    assert RightsCase.objects.filter(is_demo=True).first().applicant_name.endswith("（演示）")
+    case = RightsCase.objects.filter(is_demo=True).first()
+    assert case is not None
+    assert case.applicant_name.endswith("（演示）")

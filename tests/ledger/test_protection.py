@@ -43,8 +43,10 @@ def test_personal_fields_are_unreadable_in_the_database(case: RightsCase) -> Non
     for canary in ("CANARY", "卓玛", "13800000001", "513321199001010012"):
         assert canary not in row
     assert row.count("f1:") == 5  # each personal field holds a tagged token
+    worker = case.workers.first()
+    assert worker is not None
     rights_case_step(
-        actor=case.workers.first(),
+        actor=worker,
         case_id=case.pk,
         kind=StepKind.COUNSELLING,
         taken_on=dt.date(2024, 3, 6),

@@ -48,6 +48,7 @@ def _activity(unit: str = "513301", **values: Any) -> Activity:
 
 def test_a_record_is_entered_by_an_officer_in_scope(people: dict[str, Any]) -> None:
     saved = ledger_record_create(actor=people["kd_officer"], record=_activity())
+    assert isinstance(saved, Activity)
     assert saved.pk
     assert saved.created_by == people["kd_officer"]
     with pytest.raises(LedgerError) as caught:

@@ -37,7 +37,7 @@ def _filled(rows: dict[str, list[list[Any]]]) -> bytes:
     return out.getvalue()
 
 
-GOOD = {
+GOOD: dict[str, list[list[Any]]] = {
     "activities": [
         ["513301", "实用技能培训", "藏绣培训", "2024-03-08", "康定市妇联", 2, 60, 58, 0, 0, 0, ""],
         ["泸定县", "宣讲", "巾帼宣讲", dt.date(2024, 3, 9), "", 1, 120, 70, "", "1,200", "", ""],
@@ -109,7 +109,7 @@ def test_a_good_file_is_imported_whole(people: dict[str, Any]) -> None:
 
 
 def test_one_bad_cell_and_nothing_is_imported(people: dict[str, Any]) -> None:
-    bad = {
+    bad: dict[str, list[list[Any]]] = {
         **GOOD,
         "activities": [
             GOOD["activities"][0],
@@ -126,7 +126,7 @@ def test_one_bad_cell_and_nothing_is_imported(people: dict[str, Any]) -> None:
 
 
 def test_rules_across_fields_and_levels_are_row_errors(people: dict[str, Any]) -> None:
-    bad = {
+    bad: dict[str, list[list[Any]]] = {
         "activities": [["513301", "宣讲", "巾帼宣讲", "2024-03-01", "", 1, 10, 20, "", "", "", ""]],
         "families": [
             ["513301", "格桑家庭", "", "2024-03-01", "县级", "2024-03-01", "未当选", "2024-04-01"],
@@ -141,7 +141,7 @@ def test_rules_across_fields_and_levels_are_row_errors(people: dict[str, Any]) -
 
 
 def test_units_outside_the_scope_and_unknown_values_are_named(people: dict[str, Any]) -> None:
-    bad = {
+    bad: dict[str, list[list[Any]]] = {
         "activities": [
             ["513322", "宣讲", "巾帼宣讲", "2024-03-01", "", 1, 10, 5, "", "", "", ""],
             ["999999", "讲座", "x", "2024-03-01", "", 1, 10, 5, "", "", "", ""],

@@ -119,6 +119,7 @@ def test_projections_say_their_interval_and_chance(doc: Document) -> None:
             continue  # no value this year: no paragraph
         match = pattern.search(text)
         assert match, text
+        assert a.chance_of_meeting is not None
         pct = round(a.chance_of_meeting * 100)
         assert match[1] in (f"约{pct}%", "超过99%", "不足1%"), (match[1], a.chance_of_meeting)
 

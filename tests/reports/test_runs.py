@@ -13,7 +13,7 @@ from lianggang.accounts.models import Role
 from lianggang.cli import task_worker
 from lianggang.framework.models import Outline
 from lianggang.orgunits.models import OrgUnit
-from lianggang.reports import services
+from lianggang.reports import build
 from lianggang.reports.models import ReportRun, RunState
 from lianggang.reports.services import ReportRequestError, report_request
 from tests.factories import member
@@ -27,7 +27,7 @@ def officer() -> Any:
 
 
 def _request(actor: Any, unit: str = "513300", **kw: Any) -> ReportRun:
-    params = {
+    params: dict[str, Any] = {
         "kind": "annual",
         "outline": Outline.objects.get(code="women-2021"),
         "orgunit": OrgUnit.objects.get(code=unit),
@@ -91,8 +91,8 @@ def test_a_failed_build_is_recorded(officer: Any, monkeypatch: pytest.MonkeyPatc
     def broken(run: ReportRun) -> Any:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "build_document", broken)
-    run = services.report_build(run.pk)
+    monkeypatch.setattr(build, "build_document", broken)
+    run = build.report_build(run.pk)
     assert (run.state, run.error) == (RunState.FAILED, "disk full")
     assert run.content is None
 
@@ -140,7 +140,7 @@ def test_the_page_builds_lists_and_serves_reports(
 
 def test_another_units_report_answers_like_one_that_does_not_exist(officer: Any) -> None:
     run = _request(officer)
-    services.report_build(run.pk)
+    build.report_build(run.pk)
     county = member("kd_officer", Role.COUNTY_OFFICER, "513301")
     web = Client()
     web.force_login(county)

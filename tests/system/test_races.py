@@ -68,8 +68,8 @@ def test_fifty_concurrent_approve_versus_edit_pairs(caplog: pytest.LogCaptureFix
         if len(pairs) == PAIRS:
             break
     assert len(pairs) == PAIRS
-    for sub, element in pairs:
-        datavalues_save(actor=clerk, submission_id=sub.pk, entries=[Entry(element, "total", 100)])
+    for sub, code in pairs:
+        datavalues_save(actor=clerk, submission_id=sub.pk, entries=[Entry(code, "total", 100)])
         for finding in submission_review(sub).unexplained:
             validation_note_save(
                 actor=clerk, submission_id=sub.pk, check_key=finding.key, comment="checked"

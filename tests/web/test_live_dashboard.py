@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -13,6 +13,7 @@ from lianggang.collection.errors import CollectionError
 from lianggang.collection.models import DataValue, Round, RoundState, Submission
 from lianggang.collection.services import (
     Entry,
+    SubmissionBlocked,
     datavalues_save,
     submission_submit,
     validation_note_save,
@@ -67,7 +68,7 @@ def test_an_approval_changes_the_dashboard_on_the_next_request(
     try:
         submission_submit(actor=clerk, submission_id=sub.pk)
     except CollectionError as exc:  # a change this size may ask for an explanation first
-        for finding in exc.warnings:
+        for finding in cast(SubmissionBlocked, exc).warnings:
             validation_note_save(
                 actor=clerk, submission_id=sub.pk, check_key=finding.key, comment="补报民办园"
             )
@@ -79,6 +80,8 @@ def test_an_approval_changes_the_dashboard_on_the_next_request(
     sub.refresh_from_db()
     assert sub.state == "approved"
     after, page = _shown(web, "c21-preschool")
+    assert pref.numerator is not None
+    assert pref.denominator is not None
     expected = (pref.numerator + 300) / pref.denominator * 100
     assert after == pytest.approx(expected)
     assert after > before

@@ -105,6 +105,7 @@ def test_indicator_page_shows_the_prediction_interval_and_the_chance(admin_clien
     assert f"{format_value(a.projected_low, d)}–{format_value(a.projected_high, d)}" in html
     from lianggang.reports.phrasing import chance_words
 
+    assert a.chance_of_meeting is not None
     with translation.override("zh-hans"):
         words = chance_words(a.chance_of_meeting)
     assert f'<dd class="chance">{words}</dd>' in html
@@ -135,6 +136,8 @@ def test_a_pooled_rate_is_shown_beside_the_latest_single_year(admin_client: Any)
 
 
 def test_rates_are_compared_in_a_funnel_plot(admin_client: Any) -> None:
+    import numpy as np
+
     from lianggang.analytics.engine.intervals import rate_interval
     from lianggang.analytics.models import IndicatorValue
 
@@ -149,12 +152,16 @@ def test_rates_are_compared_in_a_funnel_plot(admin_client: Any) -> None:
     # The limits are the exact interval of a unit with the prefecture's rate: at 1 000 births
     # and 7.4‰, the Garwood interval of 7.4 expected deaths.
     n = cmp["n"][10]
-    lo, hi = rate_interval("count", [pref.value / 1000 * n], [n], 1000.0)
+    assert pref.value is not None
+    lo, hi = rate_interval(
+        "count",
+        np.asarray([pref.value / 1000 * n], dtype=np.float64),
+        np.asarray([n], dtype=np.float64),
+        1000.0,
+    )
     assert cmp["lower"][10] == pytest.approx(float(lo[0]), rel=1e-3)
     assert cmp["upper"][10] == pytest.approx(float(hi[0]), rel=1e-3)
     # A county is marked outside exactly when its rate leaves the limits at its births.
-    import numpy as np
-
     outside = 0
     for p in cmp["points"]:
         low = float(np.interp(p["n"], cmp["n"], cmp["lower"]))

@@ -60,7 +60,14 @@ def test_indicator_page(admin_client: Any) -> None:
 def test_county_dashboard(admin_client: Any) -> None:
     response = admin_client.get("/?orgunit=513301&year=2024")
     assert response.status_code == 200
-    assert "康定市" in response.content.decode()
+    html = response.content.decode()
+    # The county's own page: its name as the heading, its indicators linked at the county, and
+    # the prefecture above it in the trail — none of which the prefecture's page has.
+    assert re.search(r"<h1>康定市 <small>", html)
+    assert "?orgunit=513301" in html
+    assert 'orgunit=513300&amp;year=2024">甘孜藏族自治州</a> › 康定市' in html
+    prefecture = admin_client.get("/?year=2024").content.decode()
+    assert not re.search(r"<h1>康定市 <small>", prefecture)
     assert admin_client.get("/?orgunit=999").status_code == 404
 
 

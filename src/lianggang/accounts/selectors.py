@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from lianggang.orgunits.selectors import path_within
+
 from .models import ApiToken, Membership, Role
 
 
@@ -30,7 +32,7 @@ class Scope:
     def covers_orgunit(self, path: str) -> bool:
         if self.superuser:
             return True
-        return self.orgunit_path is not None and path.startswith(self.orgunit_path)
+        return self.orgunit_path is not None and path_within(path, self.orgunit_path)
 
     def covers_department(self, department_id: int) -> bool:
         if self.superuser:

@@ -104,7 +104,8 @@ def write_arrow(model: type[Model], table: pa.Table) -> int:
                     f"INSERT INTO {db_table} ({columns}) VALUES ({marks})",
                     list(zip(*(c.to_pylist() for c in batch.columns), strict=True)),
                 )
-    return table.num_rows
+    rows: int = table.num_rows
+    return rows
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Mid-term and final evaluations of an outline (METHOD.md §4), from the stored judgements.
+"""Mid-term and final evaluations of an outline (docs/methodology.md §四), from the stored
+judgements.
 
 For an outline, an org unit and an evaluation year: every indicator's baseline, latest and target
 values and its status; the scorecard (达标率) overall, per area and per responsible department;
@@ -21,8 +22,7 @@ from lianggang.orgunits.models import Department, OrgUnit
 from .engine.scorecard import evaluate
 from .exports import write_csv
 from .models import Assessment, Status
-from .selectors import outline_indicators
-from .store import DEEPEST_JUDGED_LEVEL
+from .selectors import judged_children, outline_indicators
 
 MID, FINAL = "mid", "final"
 
@@ -110,9 +110,7 @@ def evaluation(
         .values_list("year", flat=True)
         .first()
     )
-    children = list(
-        orgunit.children.filter(level__lte=DEEPEST_JUDGED_LEVEL).order_by("sort_order", "code")
-    )
+    children = judged_children(orgunit)
     units = [orgunit, *children]
     judged = {
         (a.indicator_id, a.orgunit_id): a

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .status import WORDS
+
 
 class Source(models.TextChoices):
     REPORTED = "reported", _("reported at this level")
@@ -11,13 +13,15 @@ class Source(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    ACHIEVED = "ACHIEVED", _("achieved")
-    ON_TRACK = "ON_TRACK", _("on track")
-    OFF_TRACK = "OFF_TRACK", _("off track")
-    REGRESSING = "REGRESSING", _("regressing")
-    INSUFFICIENT_DATA = "INSUFFICIENT_DATA", _("insufficient data")
-    NO_DATA = "NO_DATA", _("no data")
-    NO_TARGET = "NO_TARGET", _("no numeric target")
+    """The engine's statuses as the database keeps them; their words are in status.py."""
+
+    ACHIEVED = "ACHIEVED", WORDS["ACHIEVED"].label
+    ON_TRACK = "ON_TRACK", WORDS["ON_TRACK"].label
+    OFF_TRACK = "OFF_TRACK", WORDS["OFF_TRACK"].label
+    REGRESSING = "REGRESSING", WORDS["REGRESSING"].label
+    INSUFFICIENT_DATA = "INSUFFICIENT_DATA", WORDS["INSUFFICIENT_DATA"].label
+    NO_DATA = "NO_DATA", WORDS["NO_DATA"].label
+    NO_TARGET = "NO_TARGET", WORDS["NO_TARGET"].label
 
 
 # The sub-statuses' names (the engine's Substatus values), for pages and reports.
@@ -92,7 +96,7 @@ class IndicatorValue(models.Model):
 
 
 class Assessment(models.Model):
-    """The judgement of a target for an indicator, org unit and year (METHOD.md §3)."""
+    """The judgement of a target for an indicator, org unit and year (docs/methodology.md §三)."""
 
     indicator = models.ForeignKey(
         "framework.Indicator",

@@ -1,6 +1,6 @@
 """The query page's selection: indicators × org units × years (× breakdown) → indicator values.
 
-The page (web/query_views.py) and the API (``GET /api/v1/query``) select through here, so a
+The page (web/views/query.py) and the API (``GET /api/v1/query``) select through here, so a
 query asked of one answers the same as of the other.
 """
 

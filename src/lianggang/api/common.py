@@ -1,4 +1,4 @@
-"""What several routers share: the pagination of long lists and the demonstration-data note.
+"""What several routers share: the pagination of long lists.
 
 The caller (``auth.actor``) and the one error shape (``errors``) have modules of their own.
 """
@@ -9,9 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-
-from lianggang.collection.selectors import data_is_demo
-from lianggang.demo.services import DEMO_LABEL
 
 PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5_000
@@ -32,8 +29,3 @@ class Page(PageNumberPagination):
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         return {"items": queryset[offset : offset + size], "count": self._items_count(queryset)}
-
-
-def demo_note() -> str:
-    """The note a file or a report carries while the figures are demonstration data."""
-    return DEMO_LABEL if data_is_demo() else ""

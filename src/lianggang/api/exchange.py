@@ -11,28 +11,26 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lianggang.collection.models import Channel
+from lianggang.demo.services import demo_note
 from lianggang.framework.models import Outline
+from lianggang.interop import formats
+from lianggang.interop.errors import InteropError
+from lianggang.interop.exporting import ExportRequest, values_export
+from lianggang.interop.importing import ImportSettings, values_import
 from lianggang.interop.opensdg import ImportOptions
-from lianggang.interop.service import (
-    ExportRequest,
-    ImportSettings,
-    InteropError,
-    guess_format,
-    values_export,
-    values_import,
-)
 from lianggang.orgunits.models import OrgUnit
 
 from .auth import actor
-from .common import demo_note
 from .errors import ERRORS, ApiError, ErrorItem, ErrorOut
 
 router = Router(tags=["exchange formats"])
 
-ExportFormat = Literal[
-    "csv", "xlsx", "dhis2-json", "dhis2-csv", "adx", "sdmx-csv", "opensdg", "jsonstat"
-]
-ImportFormat = Literal["csv", "xlsx", "dhis2-json", "dhis2-csv", "adx", "opensdg"]
+# The registry's choices (lianggang.interop.formats), in its order.
+ExportFormat = Literal[formats.EXPORT_FORMATS]  # type: ignore[valid-type]
+ImportFormat = Literal[formats.IMPORT_FORMATS]  # type: ignore[valid-type]
+ImportStrategy = Literal[formats.STRATEGIES]  # type: ignore[valid-type]
+AtomicMode = Literal[formats.ATOMIC_MODES]  # type: ignore[valid-type]
+IdScheme = Literal[formats.ID_SCHEMES]  # type: ignore[valid-type]
 
 
 class ExportQuery(Schema):
@@ -83,13 +81,6 @@ def export(
             )
     if q.from_year is not None and q.from_year > q.year:
         raise ApiError(422, "invalid", _("from_year comes after year."), field="from_year")
-    if what == "indicators" and q.format in ("dhis2-json", "dhis2-csv", "adx"):
-        raise ApiError(
-            422,
-            "invalid",
-            _("DHIS2 and ADX carry reported values: export values, not indicators."),
-            field="format",
-        )
     try:
         exported = values_export(
             ExportRequest(
@@ -113,11 +104,9 @@ def export(
 class ImportQuery(Schema):
     format: ImportFormat | None = Field(None, description="told from the content when absent")
     dry_run: bool = False
-    import_strategy: Literal["CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE"] = (
-        "CREATE_AND_UPDATE"
-    )
-    atomic_mode: Literal["ALL", "NONE"] = "ALL"
-    id_scheme: Literal["CODE", "UID", "NAME"] = "CODE"
+    import_strategy: ImportStrategy = "CREATE_AND_UPDATE"
+    atomic_mode: AtomicMode = "ALL"
+    id_scheme: IdScheme = "CODE"
     first_row_is_header: bool = True
     element: str = Field(
         "", max_length=60, description="Open SDG: what a file without Series fills"
@@ -181,7 +170,7 @@ def import_values(request: HttpRequest, q: Query[ImportQuery]) -> Any:
     are refused (with ``atomic_mode=ALL``, any value), nothing is written and the answer is 409
     with every refusal, its row and why."""
     content = request.body
-    fmt = q.format or guess_format("", content)
+    fmt = q.format or formats.guess("", content)
     if not fmt:
         raise ApiError(
             422, "invalid", _("Cannot tell the file's format; say it with format."), field="format"

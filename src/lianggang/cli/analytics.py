@@ -55,15 +55,14 @@ def _cmd_analytics(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 def _evaluate(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     from lianggang.analytics.evaluation import evaluation, evaluation_csv, evaluation_text
-    from lianggang.collection.selectors import data_is_demo
-    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.demo.services import demo_note
 
     outline = outline_or_error(ns.outline, err)
     orgunit = top_unit_or_error(ns.orgunit, err) if outline else None
     if outline is None or orgunit is None:
         return 2
     ev = evaluation(outline=outline, orgunit=orgunit, year=ns.year, stage=ns.stage)
-    note = DEMO_LABEL if data_is_demo() else ""
+    note = demo_note()
     write = evaluation_csv if ns.format == "csv" else evaluation_text
     if ns.output:
         with open(ns.output, "w", encoding="utf-8", newline="") as f:

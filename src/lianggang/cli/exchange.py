@@ -89,9 +89,8 @@ def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from django.utils.translation import gettext as _
 
     from lianggang.analytics.exports import EXPORTS, write_csv, write_xlsx
-    from lianggang.collection.selectors import data_is_demo
-    from lianggang.demo.services import DEMO_LABEL
-    from lianggang.interop.service import ExportRequest, values_export
+    from lianggang.demo.services import demo_note
+    from lianggang.interop.exporting import ExportRequest, values_export
     from lianggang.orgunits.models import OrgUnit
 
     outline = outline_or_error(ns.outline, err)
@@ -103,15 +102,15 @@ def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if orgunit is None:
             err.write(_("Unknown org unit code “%(code)s”.\n") % {"code": ns.orgunit})
             return 2
-    note = DEMO_LABEL if data_is_demo() else ""
+    note = demo_note()
     if ns.what == "assessments" and ns.format not in ("csv", "xlsx"):
         err.write(_("Judgements are exported as csv or xlsx.\n"))
         return 2
-    if ns.what == "indicators" and ns.format in ("dhis2-json", "dhis2-csv", "adx"):
+    fmt = formats.named(ns.format)  # argparse offered only the registry's names
+    if ns.what == "indicators" and "indicators" not in fmt.carries:
         err.write(_("DHIS2 and ADX carry reported values: export values, not indicators.\n"))
         return 2
-    binary = ns.format in ("xlsx", "opensdg")
-    if binary and not ns.output:
+    if fmt.binary and not ns.output:
         err.write(_("This format needs --output FILE.\n"))
         return 2
     if ns.from_year is not None and ns.from_year > ns.year:
@@ -163,8 +162,8 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from django.utils.translation import gettext as _
 
     from lianggang.collection.models import Channel
+    from lianggang.interop.importing import ImportSettings, values_import
     from lianggang.interop.opensdg import ImportOptions
-    from lianggang.interop.service import ImportSettings, guess_format, values_import
 
     user = cli_user(ns.user, err)
     if user is None:
@@ -174,7 +173,7 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     except OSError as exc:
         err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": ns.file, "error": exc})
         return 2
-    fmt = ns.format or guess_format(ns.file.name, content)
+    fmt = ns.format or formats.guess(ns.file.name, content)
     if not fmt:
         err.write(
             _("Cannot tell the format of %(path)s; say it with --format.\n") % {"path": ns.file}

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import IO
 
+from lianggang.reports.render import SUMMARY_FORMATS  # plain declarations: no Django before setup
+
 from .common import cli_user, top_unit_or_error
 from .registry import command
 
@@ -30,7 +32,7 @@ def _configure(lg: argparse.ArgumentParser) -> None:
     lg.add_argument("--orgunit", help="summary: GB/T 2260 code (default: the top unit)")
     lg.add_argument("--from", dest="start", help="summary: first day, YYYY-MM-DD")
     lg.add_argument("--to", dest="end", help="summary: last day, YYYY-MM-DD")
-    lg.add_argument("--format", choices=["docx", "html"], default="docx", help="summary")
+    lg.add_argument("--format", choices=SUMMARY_FORMATS, default="docx", help="summary")
     lg.add_argument("-o", "--output", help="template, summary: the file to write")
 
 
@@ -81,13 +83,13 @@ def _cmd_ledger(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not ns.output:
         err.write(_("Name the file to write with -o.\n"))
         return 2
-    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.demo.services import demo_note
     from lianggang.ledger.selectors import ledger_summary
     from lianggang.reports.ledger_summary import build_ledger_summary
     from lianggang.reports.render import render
 
     summary = ledger_summary(orgunit=orgunit, start=start, end=end)
-    doc = build_ledger_summary(summary, demo_note=DEMO_LABEL if summary.is_demo else "")
+    doc = build_ledger_summary(summary, demo_note=demo_note(summary.is_demo))
     Path(ns.output).write_bytes(render(doc, ns.format))
     out.write(_("Written: %(path)s\n") % {"path": ns.output})
     return 0

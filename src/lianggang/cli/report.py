@@ -32,8 +32,7 @@ def _cmd_report(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     from django.utils.translation import gettext as _
 
-    from lianggang.collection.selectors import data_is_demo
-    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.demo.services import demo_note
     from lianggang.reports.annual import build_annual
     from lianggang.reports.evaluation_report import build_evaluation
     from lianggang.reports.render import render
@@ -43,7 +42,7 @@ def _cmd_report(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if outline is None or orgunit is None:
         return 2
     started = time.perf_counter()
-    note = DEMO_LABEL if data_is_demo() else ""
+    note = demo_note()
     if ns.kind == "evaluation":
         doc = build_evaluation(outline=outline, orgunit=orgunit, year=ns.year, demo_note=note)
     else:

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
+from lianggang.orgunits.selectors import in_subtree
 
 from .errors import Forbidden, NotFound
 from .models import DataValue, DataValueAudit, Notification, PendingImport, Submission
@@ -49,7 +50,7 @@ def submissions_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[S
         return Submission.objects.none()
     qs = Submission.objects.all()
     if not scope.superuser:
-        qs = qs.filter(orgunit__path__startswith=scope.orgunit_path or "/-none-/")
+        qs = qs.filter(in_subtree(scope.orgunit_path, via="orgunit"))
         if scope.department_ids is not None:
             qs = qs.filter(Q(data_set__department_id__in=scope.department_ids))
     return qs

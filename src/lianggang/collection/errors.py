@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from lianggang.errors import CodedError
+
 
 class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
@@ -50,11 +52,9 @@ MESSAGES: dict[ErrorCode, Any] = {
 }
 
 
-class CollectionError(Exception):
-    def __init__(self, code: ErrorCode, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(str(MESSAGES[code] % params) if params else str(MESSAGES[code]))
+class CollectionError(CodedError):
+    messages = MESSAGES
+    code: ErrorCode
 
 
 class NotFound(CollectionError):

@@ -31,6 +31,7 @@ from lianggang.framework.models import (
     Kind,
 )
 from lianggang.orgunits.models import OrgUnit
+from lianggang.orgunits.selectors import path_within
 
 from .access import (
     Action,
@@ -412,7 +413,7 @@ def _notify(submission: Submission, kind: str, actor: User, reason: str, roles: 
         .select_related("orgunit")
         .prefetch_related("departments")
     ):
-        if not path.startswith(m.orgunit.path) or m.user_id == actor.pk:
+        if not path_within(path, m.orgunit.path) or m.user_id == actor.pk:
             continue
         if m.all_departments or any(d.pk == department for d in m.departments.all()):
             recipients.add(m.user_id)

@@ -164,7 +164,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "lianggang.web.account_views.login_locked"
+AXES_LOCKOUT_CALLABLE = "lianggang.web.views.accounts.login_locked"
 # A TOTP second factor, optional for every user (account page "Two-step sign-in"); its
 # wrong codes are throttled by django-otp itself (growing delays after each failure).
 OTP_TOTP_ISSUER = "Lianggang 两纲监测"

@@ -17,6 +17,7 @@ from lianggang.collection.models import (
     Submission,
     SubmissionState,
 )
+from lianggang.collection.selectors import data_is_demo
 from lianggang.collection.services import data_sets_ensure
 from lianggang.dbguard import maintenance
 from lianggang.framework.models import DataElement, Indicator
@@ -26,6 +27,18 @@ from .generate import County, Formula, Generator, load_params
 from .ledger import ledger_demo_delete, ledger_demo_load
 
 DEMO_LABEL = "演示数据，非官方统计"
+
+
+def demo_note(is_demo: bool | None = None) -> str:
+    """The demo label when the figures shown are synthetic, else "".
+
+    ``is_demo`` says it for data that knows (a ledger summary); by default the rounds are asked.
+    """
+    if is_demo is None:
+        is_demo = data_is_demo()
+    return DEMO_LABEL if is_demo else ""
+
+
 OUTLINE_ORDER = ("women-2021", "children-2021", "women-2011", "children-2011")
 
 

@@ -13,14 +13,16 @@ from openpyxl.styles import Font
 
 from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
-from lianggang.analytics.models import Assessment, Status
+from lianggang.analytics.models import Assessment
+from lianggang.analytics.status import LAGGING
+from lianggang.analytics.status import label as status_label
 from lianggang.cells import workbook_bytes
 from lianggang.framework.models import Indicator, Outline
 from lianggang.orgunits.models import Department, OrgUnit
+from lianggang.orgunits.selectors import in_subtree
 
 from .models import FollowUp, FollowUpEvent, ItemState
 
-LAGGING = (Status.OFF_TRACK, Status.REGRESSING)
 LIVE = (ItemState.OPEN, ItemState.IN_PROGRESS)
 MANAGERS = {Role.ADMIN, Role.COMMITTEE_OFFICER, Role.COUNTY_OFFICER}
 # What a department's clerk may do with its own items; officers may do anything but reopen a
@@ -59,7 +61,7 @@ def followups_visible_to(user: Any) -> QuerySet[FollowUp]:
     scope = user_scope(user)
     if scope.empty or scope.orgunit_path is None:
         return FollowUp.objects.none()
-    qs = FollowUp.objects.filter(orgunit__path__startswith=scope.orgunit_path)
+    qs = FollowUp.objects.filter(in_subtree(scope.orgunit_path, via="orgunit"))
     if scope.department_ids is not None:
         qs = qs.filter(department_id__in=scope.department_ids)
     return qs
@@ -220,8 +222,8 @@ def followups_xlsx(items: list[FollowUp], today: dt.date, note: str = "") -> byt
                 item.indicator.name,
                 item.orgunit.name,
                 item.department.name,
-                str(Status(item.status_at_opening).label),
-                str(Status(now.status).label) if now else "",
+                status_label(item.status_at_opening),
+                status_label(now.status) if now else "",
                 item.actions,
                 item.due_on,
                 str(ItemState(item.state).label),

@@ -1,6 +1,10 @@
+"""Typed errors of the framework's loader, with stable codes and translatable messages."""
+
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+
+from lianggang.errors import CodedError
 
 
 class FrameworkErrorCode(StrEnum):
@@ -34,10 +38,8 @@ MESSAGES = {
 }
 
 
-class FrameworkError(Exception):
+class FrameworkError(CodedError):
     """A shipped or supplied framework file cannot be loaded."""
 
-    def __init__(self, code: FrameworkErrorCode, **params: object) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(MESSAGES[code] % params)
+    messages = MESSAGES
+    code: FrameworkErrorCode

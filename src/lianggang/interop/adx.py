@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ElementTree, SubElement, indent  # writing only
 
 from defusedxml import ElementTree as SafeET
@@ -32,6 +33,10 @@ from .model import (
     number_text,
     year_of_adx_period,
 )
+
+if TYPE_CHECKING:
+    from .exporting import ExportSource
+    from .importing import ImportSettings
 
 NS = "urn:ihe:qrph:adx:2015"
 _Q = "{" + NS + "}"
@@ -179,3 +184,14 @@ def write(rows: Iterable[ExportRow], *, category_of: dict[str, str]) -> bytes:
     buf = io.BytesIO()
     tree.write(buf, encoding="utf-8", xml_declaration=True)
     return buf.getvalue()
+
+
+# The registry's reader and writer (lianggang.interop.formats).
+
+
+def import_file(content: bytes, settings: ImportSettings, name: str) -> Parsed:
+    return read(content)
+
+
+def export_file(source: ExportSource) -> bytes:
+    return write(source.values(), category_of=source.category_of())

@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,10 @@ from .model import (
     number_text,
     year_of_period,
 )
+
+if TYPE_CHECKING:
+    from .exporting import ExportSource
+    from .importing import ImportSettings
 
 CSV_COLUMNS = (
     "dataelement",
@@ -332,3 +336,22 @@ def import_summary(
             for c in conflicts
         ],
     }
+
+
+# The registry's readers and writers (lianggang.interop.formats).
+
+
+def import_json(content: bytes, settings: ImportSettings, name: str) -> Parsed:
+    return read_json(content)
+
+
+def import_csv(content: bytes, settings: ImportSettings, name: str) -> Parsed:
+    return read_csv(content, first_row_is_header=settings.first_row_is_header)
+
+
+def export_json(source: ExportSource) -> bytes:
+    return write_json(source.values())
+
+
+def export_csv(source: ExportSource) -> bytes:
+    return write_csv(source.values())

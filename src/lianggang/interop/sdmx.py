@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lianggang.cells import InertWriter
 
 from .figures import FigureRow
 from .model import number_text
+
+if TYPE_CHECKING:
+    from .exporting import ExportSource
 
 AGENCY = "LIANGGANG"
 DATAFLOW = "DF_LIANGGANG"
@@ -94,3 +98,9 @@ def write(rows: Iterable[FigureRow], *, version: str = "2.0", note: str = "") ->
             ]
         )
     return buf.getvalue().encode()
+
+
+def export_file(source: ExportSource) -> bytes:
+    """The registry's writer (lianggang.interop.formats)."""
+    req = source.request
+    return write(source.figures(), version=req.sdmx_version, note=req.note)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -19,6 +20,9 @@ from lianggang.collection.workbook import (
 )
 
 from .model import TOTAL, Conflict, Parsed
+
+if TYPE_CHECKING:
+    from .importing import ImportSettings
 
 
 def from_read_result(read: ReadResult) -> Parsed:
@@ -90,3 +94,14 @@ def read_xlsx(content: bytes) -> Parsed:
         )
     wb.close()
     return parsed
+
+
+# The registry's readers (lianggang.interop.formats): (content, settings, name) -> Parsed.
+
+
+def import_csv(content: bytes, settings: ImportSettings, name: str) -> Parsed:
+    return read_tidy_csv(content)
+
+
+def import_xlsx(content: bytes, settings: ImportSettings, name: str) -> Parsed:
+    return read_xlsx(content)

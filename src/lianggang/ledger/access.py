@@ -19,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
 from lianggang.orgunits.models import OrgUnit
+from lianggang.orgunits.selectors import in_subtree
 
 from .errors import ErrorCode, Forbidden, LedgerError, NotFound
 from .models import (
@@ -57,7 +58,7 @@ def ledger_records_visible_to(
     if scope.superuser:
         return qs
     field = "family__orgunit" if model is FamilyAward else "orgunit"
-    return qs.filter(**{f"{field}__path__startswith": scope.orgunit_path or "/-none-/"})
+    return qs.filter(in_subtree(scope.orgunit_path, via=field))
 
 
 def ledger_may_use(user: User) -> bool:

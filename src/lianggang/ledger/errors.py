@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from lianggang.errors import CodedError
+
 
 class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
@@ -41,11 +43,9 @@ MESSAGES: dict[ErrorCode, Any] = {
 }
 
 
-class LedgerError(Exception):
-    def __init__(self, code: ErrorCode, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(str(MESSAGES[code] % params) if params else str(MESSAGES[code]))
+class LedgerError(CodedError):
+    messages = MESSAGES
+    code: ErrorCode
 
 
 class Forbidden(LedgerError):

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from lianggang.orgunits.models import OrgUnit
+from lianggang.orgunits.selectors import child_below, in_subtree, orgunit_children
 
 from .models import (
     Activity,
@@ -337,7 +338,7 @@ class LedgerSummary:
 
 
 def _subtree(m: Measure, orgunit: OrgUnit) -> Q:
-    return Q(**{f"{m.orgunit_field}__path__startswith": orgunit.path})
+    return in_subtree(orgunit.path, via=m.orgunit_field)
 
 
 def _dated(m: Measure, start: dt.date, end: dt.date) -> Q:
@@ -397,17 +398,10 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
 def ledger_summary(*, orgunit: OrgUnit, start: dt.date, end: dt.date) -> LedgerSummary:
     """Every figure of the period for the unit and the units below it, written as sentences."""
     english = not (get_language() or "zh-hans").startswith("zh")
-    units = list(OrgUnit.objects.filter(parent=orgunit).order_by("sort_order", "code"))
-    # Any unit of the subtree → the child of ``orgunit`` it lies under (the next code of its
-    # path after the unit's own).
-    depth = orgunit.path.count("/") - 1
+    units = list(orgunit_children(orgunit))
+    # Any unit of the subtree → the child of ``orgunit`` it lies under.
     child_by_code = {u.code: u.pk for u in units}
-    unit_of = {
-        pk: child_by_code[path.split("/")[depth + 1]]
-        for pk, path in OrgUnit.objects.filter(path__startswith=orgunit.path)
-        .exclude(pk=orgunit.pk)
-        .values_list("pk", "path")
-    }
+    unit_of = {pk: child_by_code[code] for pk, code in child_below(orgunit).items()}
     figures: dict[str, Figure] = {}
     by_unit: dict[str, dict[int, Decimal]] = {}
     demo_records = 0

@@ -1,6 +1,15 @@
-"""Reads of the org unit tree. Callers never depend on how the tree is stored."""
+"""Reads of the org unit tree. Callers never depend on how the tree is stored.
 
-from django.db.models import QuerySet
+The tree is kept as materialised paths ("/51/5133/513301/"); only this module knows it. A
+subtree, a unit's ancestors or the child a unit lies under are asked for here.
+
+>>> path_within("/51/5133/513301/", "/51/5133/"), path_within("/51/5133/", "/51/5133/513301/")
+(True, False)
+>>> ancestor_paths("/51/5133/513301/")
+['/51/', '/51/5133/', '/51/5133/513301/']
+"""
+
+from django.db.models import Q, QuerySet
 
 from .models import Level, OrgUnit
 
@@ -14,8 +23,42 @@ def orgunit_ancestors(orgunit: OrgUnit, *, include_self: bool = False) -> list[O
     return [by_code[c] for c in codes if c in by_code]
 
 
+# A path no unit has: a subtree asked for without a path holds nothing.
+_NOWHERE = "/-none-/"
+
+
+def in_subtree(path: str | None, *, via: str = "") -> Q:
+    """The rows whose org unit lies in the subtree at ``path`` (the unit itself included),
+    reached through the relation ``via`` ("orgunit", "family__orgunit"…; "" for org units
+    themselves). Without a path, no row."""
+    return Q(**{f"{via}__path__startswith" if via else "path__startswith": path or _NOWHERE})
+
+
+def path_within(path: str, ancestor: str) -> bool:
+    """Whether the unit at ``path`` lies in the subtree at ``ancestor`` (itself included)."""
+    return path.startswith(ancestor)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the unit's ancestors from the root down, and of the unit itself."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+
+
+def child_below(orgunit: OrgUnit) -> dict[int, str]:
+    """For every unit strictly below ``orgunit``: the code of the child of ``orgunit`` it lies
+    under (the child itself included)."""
+    depth = orgunit.path.count("/") - 1
+    return {
+        pk: path.split("/")[depth + 1]
+        for pk, path in OrgUnit.objects.filter(in_subtree(orgunit.path))
+        .exclude(pk=orgunit.pk)
+        .values_list("pk", "path")
+    }
+
+
 def orgunit_descendants(orgunit: OrgUnit, *, include_self: bool = False) -> QuerySet[OrgUnit]:
-    qs = OrgUnit.objects.filter(path__startswith=orgunit.path)
+    qs = OrgUnit.objects.filter(in_subtree(orgunit.path))
     if not include_self:
         qs = qs.exclude(pk=orgunit.pk)
     return qs

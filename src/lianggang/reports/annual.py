@@ -20,9 +20,17 @@ from django.utils.translation import gettext as _
 
 from lianggang.analytics.evaluation import MID, evaluation
 from lianggang.analytics.models import SUBSTATUS_LABELS, Assessment, IndicatorValue, Status
-from lianggang.analytics.selectors import outline_indicators, values_not_yet_approved
-from lianggang.analytics.store import DEEPEST_JUDGED_LEVEL
-from lianggang.framework.models import DisaggregationOption, Indicator, Outline
+from lianggang.analytics.selectors import (
+    aggregated_totals,
+    disaggregation_options,
+    judged_children,
+    outline_indicators,
+    unit_judgements,
+    unit_value_history,
+    values_by_indicator_and_unit,
+    values_not_yet_approved,
+)
+from lianggang.framework.models import Indicator, Outline
 from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
 
@@ -98,10 +106,8 @@ class _Facts:
 def build_annual(*, outline: Outline, orgunit: OrgUnit, year: int, demo_note: str = "") -> Document:
     indicators = list(outline_indicators(outline).select_related("target__area"))
     facts = _facts(indicators, orgunit, year)
-    children = list(
-        orgunit.children.filter(level__lte=DEEPEST_JUDGED_LEVEL).order_by("sort_order", "code")
-    )
-    below = _children_values(indicators, children, year)
+    children = judged_children(orgunit)
+    below = values_by_indicator_and_unit(indicators=indicators, units=children, year=year)
     short = _("Outline")
     # The demo label is the document's own (a banner and a page header in every format).
     blocks: list[Block] = [Paragraph(_lead(outline, orgunit, year, short), "lead")]
@@ -168,13 +174,8 @@ def _facts(indicators: list[Indicator], orgunit: OrgUnit, year: int) -> list[_Fa
     values: dict[tuple[int, int, str], float] = {}
     series: dict[int, list[tuple[int, float]]] = defaultdict(list)
     unstable: dict[int, tuple[float, float]] = {}
-    for ind_id, y, dis, value, shaky, low, high in (
-        IndicatorValue.objects.filter(indicator__in=indicators, orgunit=orgunit, year__lte=year)
-        .exclude(value=None)
-        .order_by("year")
-        .values_list(
-            "indicator_id", "year", "disaggregation", "value", "unstable", "ci_low", "ci_high"
-        )
+    for ind_id, y, dis, value, shaky, low, high in unit_value_history(
+        indicators=indicators, orgunit=orgunit, year=year
     ):
         if value is None:
             continue
@@ -183,11 +184,8 @@ def _facts(indicators: list[Indicator], orgunit: OrgUnit, year: int) -> list[_Fa
             series[ind_id].append((y, value))
             if y == year and shaky and low is not None and high is not None:
                 unstable[ind_id] = (low, high)
-    judged = {
-        a.indicator_id: a
-        for a in Assessment.objects.filter(indicator__in=indicators, orgunit=orgunit, year=year)
-    }
-    options = list(DisaggregationOption.objects.order_by("category_id", "sort_order", "code"))
+    judged = unit_judgements(indicators=indicators, orgunit=orgunit, year=year)
+    options = list(disaggregation_options())
     out = []
     for ind in indicators:
         splits = [
@@ -207,18 +205,6 @@ def _facts(indicators: list[Indicator], orgunit: OrgUnit, year: int) -> list[_Fa
             )
         )
     return out
-
-
-def _children_values(
-    indicators: list[Indicator], children: list[OrgUnit], year: int
-) -> dict[int, dict[int, IndicatorValue]]:
-    """indicator id → org unit id → its figure in ``year``."""
-    below: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
-    for v in IndicatorValue.objects.filter(
-        indicator__in=indicators, orgunit__in=children, year=year, disaggregation="total"
-    ).exclude(value=None):
-        below[v.indicator_id][v.orgunit_id] = v
-    return below
 
 
 def _lead(outline: Outline, orgunit: OrgUnit, year: int, short: str) -> str:
@@ -359,22 +345,6 @@ def _unit_tables(
     return tables
 
 
-ANNEX_COLUMNS = (
-    "area",
-    "indicator",
-    "unit",
-    "value",
-    "change",
-    "interval",
-    "splits",
-    "target",
-    "status",
-    "year_met",
-    "projection",
-    "chance_of_meeting",
-)
-
-
 def _annex(facts: list[_Facts], year: int) -> Table:
     rows = []
     for f in facts:
@@ -470,13 +440,7 @@ def _quality(facts: list[_Facts], orgunit: OrgUnit, year: int, demo_note: str) -
                 % {"list": _("、").join(unstable)}
             )
         )
-    partial = IndicatorValue.objects.filter(
-        indicator__in=[f.indicator for f in facts],
-        orgunit=orgunit,
-        year=year,
-        disaggregation="total",
-        source="aggregated",
-    ).select_related("indicator")
+    partial = aggregated_totals(indicators=[f.indicator for f in facts], orgunit=orgunit, year=year)
     incomplete = [
         _("%(name)s (%(n)d of %(m)d units)")
         % {"name": local_name(v.indicator), "n": v.n_reporting or 0, "m": v.n_children}

@@ -1,4 +1,4 @@
-"""The mid-term or final evaluation report (METHOD.md §4): one outline and org unit.
+"""The mid-term or final evaluation report (docs/methodology.md §四): one outline and org unit.
 
 Sections: the overall result ("在可监测的N项指标中，M项已实现，达标率X%") with the areas'
 scorecard; each area's indicators with baseline, latest value, target and status; the targets not

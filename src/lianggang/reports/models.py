@@ -6,17 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import render
+
 
 class ReportKind(models.TextChoices):
     ANNUAL = "annual", _("annual statistical monitoring report")
     EVALUATION = "evaluation", _("evaluation report")
-
-
-class ReportFormat(models.TextChoices):
-    DOCX = "docx", "Word"
-    PDF = "pdf", "PDF"
-    HTML = "html", "HTML"
-    XLSX = "xlsx", "Excel"
 
 
 class RunState(models.TextChoices):
@@ -35,7 +30,7 @@ class ReportRun(models.Model):
         "orgunits.OrgUnit", models.CASCADE, related_name="report_runs", verbose_name=_("org unit")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    format = models.CharField(_("format"), max_length=4, choices=render.choices)
     state = models.CharField(
         _("state"), max_length=8, choices=RunState.choices, default=RunState.QUEUED
     )

@@ -263,7 +263,7 @@ def projection_sentence(
     high: float | None,
     chance: float | None,
 ) -> str | None:
-    """The projection with its uncertainty, in words (METHOD.md §3c):
+    """The projection with its uncertainty, in words (docs/methodology.md §三, 规范 3c):
     "按当前趋势，2030年预计为11.3/10万（95%区间10.5—12.2），达标可能性约95%"."""
     if projected is None or low is None or high is None or chance is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .services import report_build
+from .build import report_build
 
 
 @task()

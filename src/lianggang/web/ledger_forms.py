@@ -23,6 +23,7 @@ from lianggang.ledger.models import (
     Site,
 )
 from lianggang.orgunits.models import OrgUnit
+from lianggang.orgunits.selectors import ancestor_paths, in_subtree
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,7 +33,7 @@ def units_for(user: Any) -> Any:
     units = OrgUnit.objects.order_by("path")
     if scope.superuser:
         return units
-    return units.filter(path__startswith=scope.orgunit_path or "/-none-/")
+    return units.filter(in_subtree(scope.orgunit_path))
 
 
 def ledger_people(user: Any) -> Any:
@@ -44,16 +45,10 @@ def ledger_people(user: Any) -> Any:
     )
     if scope.superuser or not scope.orgunit_path:
         return people.order_by("username")
-    ancestors = [p for p in _prefixes(scope.orgunit_path)]
     return people.filter(
-        Q(membership__orgunit__path__in=ancestors)
-        | Q(membership__orgunit__path__startswith=scope.orgunit_path)
+        Q(membership__orgunit__path__in=ancestor_paths(scope.orgunit_path))
+        | in_subtree(scope.orgunit_path, via="membership__orgunit")
     ).order_by("username")
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
 class LedgerForm(forms.ModelForm):

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils.translation import pgettext_lazy
-
 from lianggang.analytics.engine.precision import rounded
-from lianggang.analytics.models import SUBSTATUS_LABELS, Status
+from lianggang.analytics.models import SUBSTATUS_LABELS
+from lianggang.analytics.status import WORDS, label
 
-STATUS_LABELS = {
-    Status.ACHIEVED: pgettext_lazy("status", "Achieved"),
-    Status.ON_TRACK: pgettext_lazy("status", "On track"),
-    Status.OFF_TRACK: pgettext_lazy("status", "Off track"),
-    Status.REGRESSING: pgettext_lazy("status", "Regressing"),
-    Status.INSUFFICIENT_DATA: pgettext_lazy("status", "Insufficient data"),
-    Status.NO_DATA: pgettext_lazy("status", "No data"),
-    Status.NO_TARGET: pgettext_lazy("status", "No numeric target"),
-}
-
-
-# CSS class and a one-character symbol, so that status never relies on colour alone.
-STATUS_STYLE = {
-    "ACHIEVED": ("st-achieved", "✓"),
-    "ON_TRACK": ("st-on-track", "↗"),
-    "OFF_TRACK": ("st-off-track", "!"),
-    "REGRESSING": ("st-regressing", "↘"),
-    "INSUFFICIENT_DATA": ("st-insufficient", "?"),
-    "NO_DATA": ("st-no-data", "–"),
-    "NO_TARGET": ("st-no-target", "~"),
-}
+# The statuses' words are declared once (analytics/status.py); the pages take each status's
+# CSS class and one-character symbol from there, so that a status never relies on colour alone.
+STATUS_STYLE = {code: (words.css, words.symbol) for code, words in WORDS.items()}
 
 
 def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(Status(status), status)) if status else ""
+    return label(status) if status else ""
 
 
 def substatus_label(substatus: str) -> str:

@@ -1,4 +1,4 @@
-"""A deliberately simple, plain-Python reference of the aggregation (METHOD.md §1).
+"""A deliberately simple, plain-Python reference of the aggregation (docs/methodology.md §一).
 
 Written independently of the DuckDB engine so that the two can be compared.
 """

@@ -1,8 +1,9 @@
 """A deliberately simple, plain-Python reference of the judgement of one series.
 
-METHOD.md §3 and §3c, written from the specification alone (not from the engine's source) so
-that the engine (``lianggang.analytics.engine.assess``) can be checked against it. Standard
-library only, plus ``scipy.stats`` for the t and chi-square distribution functions.
+docs/methodology.md §三 and its 规范 3c, written from the specification alone (not from the
+engine's source) so that the engine (``lianggang.analytics.engine.assess``) can be checked
+against it. Standard library only, plus ``scipy.stats`` for the t and chi-square distribution
+functions.
 
 It reads any objects with the attributes of the engine's ``Observation`` and ``Rule`` (duck
 typing); ``Obs`` and ``Spec`` below are stand-ins with the same field names and defaults, so
@@ -240,7 +241,7 @@ def _tol(target: float) -> float:
 
 
 def meets(value: float, exact: Fraction, target: float, d: int, decimals: int | None) -> bool:
-    """Does the value as published meet the target (METHOD.md §3c)?"""
+    """Does the value as published meet the target (docs/methodology.md §三, 规范 3c)?"""
     if decimals is None:
         return d * (value - target) >= -_tol(target)
     return d * (round_half_away(exact, decimals) - exact_of_float(target)) >= 0

@@ -15,9 +15,24 @@ from lianggang.analytics.engine.compute import compute
 
 from .reference import reference_aggregate
 
-RATE = {"indicator": "rate", "numerator": "d", "denominator": "n", "aggregation": "sum"}
-PLAIN = {"indicator": "count", "numerator": "c", "denominator": None, "aggregation": "sum"}
-SURVEY = {"indicator": "survey", "numerator": "s", "denominator": None, "aggregation": "none"}
+RATE: dict[str, Any] = {
+    "indicator": "rate",
+    "numerator": "d",
+    "denominator": "n",
+    "aggregation": "sum",
+}
+PLAIN: dict[str, Any] = {
+    "indicator": "count",
+    "numerator": "c",
+    "denominator": None,
+    "aggregation": "sum",
+}
+SURVEY: dict[str, Any] = {
+    "indicator": "survey",
+    "numerator": "s",
+    "denominator": None,
+    "aggregation": "none",
+}
 
 
 def _tables(
@@ -67,7 +82,7 @@ def _val(
     }
 
 
-TREE = [
+TREE: list[dict[str, Any]] = [
     {"orgunit": "P", "parent": None, "aggregate": True},
     {"orgunit": "A", "parent": "P", "aggregate": True},
     {"orgunit": "B", "parent": "P", "aggregate": True},
@@ -158,7 +173,9 @@ def test_compute_adds_rates_intervals_and_the_unstable_flag() -> None:
 @st.composite
 def scenario(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     n_units = draw(st.integers(1, 14))
-    hierarchy = [{"orgunit": "u0", "parent": None, "aggregate": draw(st.booleans())}]
+    hierarchy: list[dict[str, Any]] = [
+        {"orgunit": "u0", "parent": None, "aggregate": draw(st.booleans())}
+    ]
     for i in range(1, n_units):
         parent = draw(st.integers(0, i - 1))
         hierarchy.append(

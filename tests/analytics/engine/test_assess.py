@@ -20,7 +20,7 @@ def test_as_of_ignores_later_observations() -> None:
 
 
 def test_year_met_is_consistent_with_on_track() -> None:
-    # METHOD.md §3: when t_last < Y, ON_TRACK exactly when t* <= Y.
+    # docs/methodology.md §三: when t_last < Y, ON_TRACK exactly when t* <= Y.
     for last in (78.0, 79.9, 80.0, 76.0, 74.0):
         j = assess([Observation(2020, 70.0), Observation(2024, last)], PRESCHOOL)
         on_track = j.status == Status.ON_TRACK

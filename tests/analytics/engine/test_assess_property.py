@@ -1,6 +1,6 @@
 """The judgement of one series: an independent reference (reference_assess.py) checked against
-METHOD.md §3's worked cases and hand-checked §3c cases, then the engine checked against the
-reference on random series (hypothesis)."""
+docs/methodology.md §三's worked cases (典型案例) and hand-checked 规范 3c cases, then the engine
+checked against the reference on random series (hypothesis)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def values(*pairs: tuple[int, float]) -> list[Obs]:
     return [Obs(year, value) for year, value in pairs]
 
 
-# --- (a) the reference against METHOD.md §3's worked cases (Y = 2030, b = 2020) --------------
+# --- (a) the reference against docs/methodology.md §三's worked cases (Y = 2030, b = 2020) ---
 
 
 def test_case1_on_track() -> None:
@@ -537,8 +537,8 @@ def _check(series: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
     actual = assess(observations, rule, as_of=None)
     fields: tuple[str, ...] = EXACT + APPROX
     if rule_kw["direction"] == "~" and expected.status == "OFF_TRACK":
-        # METHOD.md defines no projection, interval, chance or year met for an "around" target
-        # outside its band (the reference leaves them empty; the engine fills them, with the
+        # docs/methodology.md defines no projection, interval, chance or year met for an "around"
+        # target outside its band (the reference leaves them empty; the engine fills them, with the
         # chance of landing inside the band): only the judgement itself is compared there.
         fields = ("status", "substatus", "latest_year", "latest_value")
     wrong = _disagreements(actual, expected, fields)

@@ -15,6 +15,7 @@ MODULES = [m.name for m in pkgutil.iter_modules(engine.__path__)]
 def test_examples(name: str) -> None:
     module = importlib.import_module(f"{engine.__name__}.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no example"
     assert result.failed == 0
 
 

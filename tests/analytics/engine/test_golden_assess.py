@@ -59,7 +59,7 @@ def test_there_are_golden_cases_for_every_method_case() -> None:
     }
 
 
-# Each decision of METHOD.md §3c and the golden case that shows it.
+# Each decision of docs/methodology.md §三, 规范 3c and the golden case that shows it.
 DECISIONS_3C = {
     "window with the baseline year": "19_3c_window_keeps_the_baseline_year",
     "comparison at the published precision, rounding exactly, without decimals": (

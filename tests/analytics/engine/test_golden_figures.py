@@ -2,8 +2,8 @@
 
 Each folder of ``golden/figures`` is one titled case (see its README): a small hierarchy,
 indicators and approved values in CSV, and the figures and judgements expected, written by hand
-from METHOD.md. The engine runs as the store runs it: aggregate → compute → the target that
-applies at each unit → assess.
+from docs/methodology.md. The engine runs as the store runs it: aggregate → compute → the target
+that applies at each unit → assess.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _check(
 def test_golden_figures(case: Path) -> None:
     values, hierarchy, indicators, inds = _inputs(case)
     computed = compute(aggregate(values, hierarchy, indicators), indicators).to_pylist()
-    figures = {
+    figures: dict[tuple[str, ...], dict[str, Any]] = {
         (r["indicator"], r["orgunit"], str(r["year"]), r["disaggregation"]): r for r in computed
     }
     expected = _rows(case / "expected_figures.csv")

@@ -3,7 +3,7 @@ import pytest
 
 from lianggang.analytics.engine.intervals import poisson_interval, rate_interval, wilson_interval
 
-# METHOD.md §2: exact limits for D events.
+# docs/methodology.md §二: exact limits for D events.
 GARWOOD = {
     0: (0.0, 3.689),
     1: (0.025, 5.572),

@@ -1,6 +1,7 @@
-"""The projection's prediction interval and chance of meeting the target (METHOD.md §3c) against
-an independent computation with scipy's own fits: ``linregress``, ``theilslopes(method="joint")``,
-and a Poisson likelihood maximised by ``scipy.optimize`` with its Fisher information."""
+"""The projection's prediction interval and chance of meeting the target (docs/methodology.md §三,
+规范 3c) against an independent computation with scipy's own fits: ``linregress``,
+``theilslopes(method="joint")``, and a Poisson likelihood maximised by ``scipy.optimize`` with
+its Fisher information."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def _line_expected(
     z = np.array([_g(scale, v) for v in values])
     n = len(years)
     if n >= 5:
-        slope, intercept, _, _ = stats.theilslopes(z, years, method="joint")
+        # scipy-stubs 1.17.1.5 spells the method "hierarchical"; scipy itself accepts "joint".
+        slope, intercept, _, _ = stats.theilslopes(z, years, method="joint")  # type: ignore[call-overload]
     else:
         fit = stats.linregress(years, z)
         slope, intercept = fit.slope, fit.intercept
@@ -83,6 +85,7 @@ def test_value_series_interval_and_chance_match_scipy(seed: int) -> None:
     assert j.projected_low == pytest.approx(low, rel=1e-7)
     assert j.projected_high == pytest.approx(high, rel=1e-7)
     assert j.chance_of_meeting == pytest.approx(chance, rel=1e-7, abs=1e-12)
+    assert j.chance_of_meeting is not None
     # The chance is at least one half exactly when the series is on track.
     assert (j.chance_of_meeting >= 0.5) == (j.status == Status.ON_TRACK)
 
@@ -140,6 +143,7 @@ def test_count_series_interval_and_chance_match_scipy(seed: int) -> None:
     assert j.projected_high == pytest.approx(math.exp(z_hat + q * se), rel=1e-5)
     chance = stats.norm.cdf(-(z_hat - math.log(target)) / se)
     assert j.chance_of_meeting == pytest.approx(chance, rel=1e-4, abs=1e-9)
+    assert j.chance_of_meeting is not None
     assert (j.chance_of_meeting >= 0.5) == (j.status == Status.ON_TRACK)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -20,7 +21,7 @@ def _tables(
     judged: list[tuple[str, str, str, str]],
     indicators: list[tuple[str, str, bool]],
     departments: list[tuple[str, str]],
-    units: list[tuple[str, str | None]],
+    units: Sequence[tuple[str, str | None]],
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     return (
         pa.table(
@@ -122,8 +123,9 @@ def test_final_evaluation_counts_rates_and_rank() -> None:
 
 
 def test_3c_directional_targets_count_as_achieved_when_they_improve() -> None:
-    # METHOD.md §3c: beside the achievement rate on numeric targets, a second rate counting
-    # "逐步提高" targets as achieved when their trend improves, as the national final report.
+    # docs/methodology.md §三, 规范 3c: beside the achievement rate on numeric targets, a second
+    # rate counting "逐步提高" targets as achieved when their trend improves, as the national
+    # final report.
     judged = [
         ("mmr", "X", "ACHIEVED", "confirmed"),
         ("preschool", "X", "OFF_TRACK", "improving"),
@@ -206,9 +208,9 @@ def _reference(
     status = {(j[0], j[1]): (j[2], j[3]) for j in judged}
     groups: dict[tuple[str, str, str | None], list[tuple[str, bool, str, str]]] = defaultdict(list)
     for unit, _ in units:
-        for ind, area, numeric in indicators:
+        for ind, area, is_numeric in indicators:
             s, sub = status.get((ind, unit), ("NO_DATA", ""))
-            cell = (ind, numeric, s, sub)
+            cell = (ind, is_numeric, s, sub)
             groups[unit, "overall", None].append(cell)
             groups[unit, "area", area].append(cell)
             for d_ind, dept in departments:

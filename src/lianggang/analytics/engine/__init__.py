@@ -6,5 +6,5 @@ Steps, in the order the store runs them:
 - :mod:`.compute` — indicator values, exact intervals and the small-number flag;
 - :mod:`.targets` — the target that applies at each unit (its own override or its nearest
   ancestor's);
-- :mod:`.assess` — the judgement of a target (METHOD.md §3) for every series.
+- :mod:`.assess` — the judgement of a target (docs/methodology.md §三) for every series.
 """

@@ -1,4 +1,5 @@
-"""Ratio-of-sums aggregation of indicator inputs up the hierarchy (METHOD.md §1), in DuckDB.
+"""Ratio-of-sums aggregation of indicator inputs up the hierarchy, in DuckDB (docs/methodology.md
+§一).
 
 Inputs (Arrow tables):
 

@@ -1,4 +1,4 @@
-"""The judgement of a target for one series (docs/methodology.md §3, METHOD.md §3 and §3c).
+"""The judgement of a target for one series (docs/methodology.md §三, with 规范 3c).
 
 A series is the yearly observations of one indicator in one org unit; a :class:`Rule` is the
 indicator's configuration with the org unit's target. :func:`assess` evaluates the steps of the
@@ -72,8 +72,9 @@ class Substatus(StrEnum):
 
 
 class SeriesError(ValueError):
-    """A series the method refuses to judge (METHOD.md §3c): ``code`` says why, ``year`` which
-    observation (None when the rule itself is at fault), ``params`` the values to quote."""
+    """A series the method refuses to judge (docs/methodology.md §三, 规范 3c): ``code`` says why,
+    ``year`` which observation (None when the rule itself is at fault), ``params`` the values to
+    quote."""
 
     def __init__(self, code: str, message: str, year: int | None = None, **params: object):
         super().__init__(f"{year}: {message}" if year is not None else message)
@@ -576,8 +577,8 @@ def _uncertainty(
     band: tuple[float, float] | None,
 ) -> None:
     """The 95 % prediction interval of the projection and the chance of meeting the target
-    (METHOD.md §3c), centred on the projection ẑ so that the chance is ≥ 50 % exactly when the
-    series is on track."""
+    (docs/methodology.md §三, 规范 3c), centred on the projection ẑ so that the chance is ≥ 50 %
+    exactly when the series is on track."""
     if latest.year > rule.target_year:
         return
     g = rule.scale

@@ -1,4 +1,4 @@
-"""Indicator values, exact intervals and the small-number flag (METHOD.md §1–2).
+"""Indicator values, exact intervals and the small-number flag (docs/methodology.md §一–二).
 
 Input: the output of :func:`.aggregate.aggregate` and an ``indicators`` table with
 ``indicator, denominator, factor, kind`` (``denominator`` null for a plain data element;

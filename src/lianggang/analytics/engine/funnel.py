@@ -1,6 +1,6 @@
 """The control limits of a funnel plot (the indicator page's comparison of the units below).
 
-The limits are the exact 95 % intervals (METHOD.md §2: Garwood for counts, Wilson for
+The limits are the exact 95 % intervals (docs/methodology.md §二: Garwood for counts, Wilson for
 proportions) of a unit whose rate is the centre's, at each denominator of a grid that runs
 geometrically from half the smallest denominator (at least 1) to one and a half times the
 largest. A unit outside them differs from the centre by more than chance.

@@ -1,4 +1,4 @@
-"""Exact 95 % intervals (METHOD.md §2).
+"""Exact 95 % intervals (docs/methodology.md §二).
 
 >>> lo, hi = poisson_interval(np.array([1.0]))
 >>> round(float(lo[0]), 3), round(float(hi[0]), 3)

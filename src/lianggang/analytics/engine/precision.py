@@ -1,4 +1,5 @@
-"""Comparing a figure with its target at the precision it is published with (METHOD.md §3c).
+"""Comparing a figure with its target at the precision it is published with
+(docs/methodology.md §三, 规范 3c).
 
 A value meets a target when the value *as published* meets it: its exact decimal rounded half
 away from zero to the indicator's decimals. A typed value's exact decimal is the decimal it was

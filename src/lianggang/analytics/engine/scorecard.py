@@ -1,4 +1,5 @@
-"""Evaluation scorecards (METHOD.md §4): 达标率 per area, department and unit, and the units' rank.
+"""Evaluation scorecards (docs/methodology.md §四): 达标率 per area, department and unit, and the
+units' rank.
 
 Inputs (Arrow tables):
 
@@ -24,7 +25,7 @@ Definitions (the national evaluations' wording):
   or deteriorating;
 - **achievement rate with directional targets** = (achieved + directional targets improving) ÷
   (monitorable + directional targets with data), as the national final report counts
-  "逐步提高" targets whose trend improves as achieved (METHOD.md §3c).
+  "逐步提高" targets whose trend improves as achieved (docs/methodology.md §三, 规范 3c).
 
 Output of :func:`scorecards`: one row per unit × breakdown (``by``: ``overall``, ``area``,
 ``department``; ``key`` the area or department, null overall) with the counts and the rates

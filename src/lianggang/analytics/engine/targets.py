@@ -1,5 +1,5 @@
-"""The target that applies to an indicator at an org unit (METHOD.md §3: "overridable per org
-unit").
+"""The target that applies to an indicator at an org unit (docs/methodology.md §三: "overridable
+per org unit").
 
 An org unit's own override wins; otherwise its nearest ancestor's; otherwise the outline's
 target. A county under a prefecture that set itself a stricter target inherits the stricter one.

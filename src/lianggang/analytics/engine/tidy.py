@@ -18,6 +18,19 @@ can word them in the user's language. Output columns beyond the judgement's figu
 ``chance_of_meeting`` (a share, 0–1); ``pooled_years``, ``period_start`` and ``period_end`` (the
 years of the value judged) and ``single_year``, ``single_value`` (the latest single year's value,
 shown beside a pooled one).
+
+>>> import io
+>>> rows = ["series,year,value,direction,target,target_year,baseline_year,scale,kind"]
+>>> rows += [f"literacy,{y},{v},>=,90,2030,2020,linear,value"
+...          for y, v in ((2020, 80), (2021, 82), (2022, 84), (2023, 86))]
+>>> [(name, judgement)] = judge(read_series(io.StringIO("\\n".join(rows))))
+>>> name, judgement.status.value, judgement.year_met, round(judgement.projected_value, 1)
+('literacy', 'ON_TRACK', 2025, 100.0)
+>>> try:
+...     read_series(io.StringIO("series,year,value\\nx,2020,1\\n"))
+... except TidyInputError as exc:
+...     print(exc.code.value, exc.row, exc.column)
+missing_column 1 direction
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Scales and trend fits (docs/methodology.md §3, steps 5–6; METHOD.md §3c).
+"""Scales and trend fits (docs/methodology.md §三, steps 5–6, and 规范 3c).
 
 >>> round(transform("log", 20.0), 4)
 2.9957
@@ -142,8 +142,8 @@ def poisson_slope(
     """Fit log E[D_t] = log N_t + a + β·t by maximum likelihood (IRLS) and return β.
 
     With two points this is the slope between the two log rates and
-    SE = √(1/D₁ + 1/D₂)/Δt, as METHOD.md states. Where the maximum-likelihood estimate does not
-    exist (every event in one year, or a zero in a two-point series), 0.5 is added to every
+    SE = √(1/D₁ + 1/D₂)/Δt, as docs/methodology.md states. Where the maximum-likelihood estimate
+    does not exist (every event in one year, or a zero in a two-point series), 0.5 is added to every
     count, the usual continuity correction.
     """
     t = np.asarray(years, dtype=np.float64)

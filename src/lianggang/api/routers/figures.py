@@ -19,9 +19,10 @@ from lianggang.analytics.models import Assessment, IndicatorValue
 from lianggang.analytics.query import Problem as QueryProblem
 from lianggang.analytics.query import Selection, query_select, query_values
 from lianggang.analytics.versions import figures_version
-from lianggang.interop.service import jsonstat_of_figures, query_figure_rows
+from lianggang.demo.services import demo_note
+from lianggang.interop.exporting import jsonstat_of_figures, query_figure_rows
 
-from ..common import PageQuery, demo_note
+from ..common import PageQuery
 from ..errors import ERRORS, ApiErrors
 
 router = Router(tags=["figures"])

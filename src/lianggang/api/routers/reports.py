@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from lianggang.demo.services import demo_note
 from lianggang.framework.models import Outline
 from lianggang.reports.models import ReportRun
-from lianggang.reports.render import CONTENT_TYPES
+from lianggang.reports.render import CONTENT_TYPES, FORMATS
 from lianggang.reports.services import (
     ReportRequestError,
     report_orgunit,
@@ -21,7 +22,6 @@ from lianggang.reports.services import (
 )
 
 from ..auth import actor as _actor
-from ..common import demo_note
 from ..errors import ERRORS, ApiError, not_found
 
 router = Router(tags=["reports"])
@@ -32,7 +32,7 @@ class ReportIn(Schema):
     outline: str
     orgunit: str
     year: int
-    format: Literal["docx", "pdf", "html", "xlsx"]
+    format: Literal[FORMATS]  # type: ignore[valid-type]  # the renderers' (reports/render.py)
 
 
 class ReportOut(Schema):

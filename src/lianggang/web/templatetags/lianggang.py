@@ -153,8 +153,8 @@ def status_grid_rows(grid: list[Any], outline_code: str, year: int) -> str:
 def judged_value(a: Any, decimals: Any, unit: str = "", interval: bool = False) -> str:
     """The value a judgement rests on, labelled: the latest single year's, and for a rate pooled
     over several years (fewer than 20 events a year) the pooled value too, marked as the one the
-    judgement used (METHOD.md §3c: "2025年：16.6；2021—2025年合并：24.1"). ``interval``: add
-    the used value's 95 % interval."""
+    judgement used (docs/methodology.md §三, 规范 3c: "2025年：16.6；2021—2025年合并：24.1").
+    ``interval``: add the used value's 95 % interval."""
     if a is None or a.latest_value is None:
         return "—"
     d = int(decimals)

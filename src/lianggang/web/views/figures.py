@@ -7,17 +7,25 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from lianggang.analytics.engine.funnel import funnel_limits
-from lianggang.analytics.models import Assessment, IndicatorValue
-from lianggang.analytics.selectors import STATUS_ORDER, dashboard_data, latest_assessment_year
-from lianggang.framework.models import DisaggregationOption, Indicator, TargetOverride
+from lianggang.analytics.models import IndicatorValue
+from lianggang.analytics.selectors import (
+    dashboard_data,
+    disaggregation_options,
+    indicator_breakdowns,
+    indicator_by_code,
+    indicator_judgements,
+    indicator_series_by_unit,
+    latest_assessment_year,
+)
+from lianggang.analytics.status import JUDGED, LAGGING_FIRST, ON_COURSE
+from lianggang.framework.models import Indicator
 from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
-from lianggang.orgunits.selectors import orgunit_ancestors
+from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_children
 
 from ..page_cache import figures_response
 from ..presentation import STATUS_STYLE
@@ -53,7 +61,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     rows = []
     if data:
         # The lagging first (regressing, off track, …), each group in the framework's order.
-        rows = sorted(data.rows, key=lambda r: STATUS_ORDER.index(r.status))
+        rows = sorted(data.rows, key=lambda r: LAGGING_FIRST.index(r.status))
         if status_filter:
             rows = [r for r in rows if r.status == status_filter]
         if area_filter:
@@ -86,9 +94,6 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-JUDGED = ("ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING")
-
-
 def _demonstration(data: Any) -> list[dict[str, Any]] | None:
     """Demonstration counties (示范县) against the rest: the share of their judged targets
     achieved or on track. None when no unit below is a demonstration county."""
@@ -101,7 +106,7 @@ def _demonstration(data: Any) -> list[dict[str, Any]] | None:
     for flag in (True, False):
         statuses = [a.status for line in groups[flag] for _i, a in line.cells if a is not None]
         judged = [s for s in statuses if s in JUDGED]
-        good = sum(s in ("ACHIEVED", "ON_TRACK") for s in judged)
+        good = sum(s in ON_COURSE for s in judged)
         out.append(
             {
                 "label": _("Demonstration counties") if flag else _("Other counties"),
@@ -132,39 +137,19 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
-    indicator = (
-        Indicator.objects.select_related("target__area__outline", "numerator", "denominator")
-        .prefetch_related(
-            "departments",
-            Prefetch("overrides", queryset=TargetOverride.objects.select_related("orgunit")),
-        )
-        .filter(code=code)
-        .first()
-    )
+    indicator = indicator_by_code(code)
     if indicator is None:
         raise Http404(_("No such indicator."))
     orgunit = asked_orgunit(request)
-    units = [orgunit, *orgunit.children.order_by("sort_order", "code")]
-    values = list(
-        IndicatorValue.objects.filter(
-            indicator=indicator, orgunit__in=units, disaggregation="total"
-        ).order_by("year")
-    )
-    disaggregated = list(
-        IndicatorValue.objects.filter(indicator=indicator, orgunit=orgunit)
-        .exclude(disaggregation="total")
-        .order_by("disaggregation", "year")
-    )
-    years = sorted({v.year for v in values})
-    by_unit: dict[int, dict[int, IndicatorValue]] = {}
-    for v in values:
-        by_unit.setdefault(v.orgunit_id, {})[v.year] = v
-    value_of = {(v.orgunit_id, v.year): v.value for v in values}
-    latest_year = years[-1] if years else None
-    assessments = {
-        a.orgunit_id: a
-        for a in Assessment.objects.filter(indicator=indicator, orgunit__in=units).order_by("year")
+    units = [orgunit, *orgunit_children(orgunit)]
+    by_unit = indicator_series_by_unit(indicator=indicator, units=units)
+    disaggregated = indicator_breakdowns(indicator=indicator, orgunit=orgunit)
+    years = sorted({y for per_year in by_unit.values() for y in per_year})
+    value_of = {
+        (unit_id, y): v.value for unit_id, per_year in by_unit.items() for y, v in per_year.items()
     }
+    latest_year = years[-1] if years else None
+    assessments = indicator_judgements(indicator=indicator, units=units)
     main = assessments.get(orgunit.pk)
     main_values = by_unit.get(orgunit.pk, {})
     axis_years = list(years)
@@ -246,9 +231,7 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "disaggregated": disaggregated,
         "breakdown_names": {
             o.code: o
-            for o in DisaggregationOption.objects.filter(
-                code__in={v.disaggregation for v in disaggregated}
-            )
+            for o in disaggregation_options(codes={v.disaggregation for v in disaggregated})
         },
         "status_style": STATUS_STYLE,
         "main_assessment": assessments.get(orgunit.pk),
@@ -322,8 +305,7 @@ def _indicator_export(
 ) -> HttpResponse:
     """The table of the indicator page, exactly as shown, as CSV or Excel."""
     from lianggang.analytics.exports import write_csv, write_xlsx
-    from lianggang.collection.selectors import data_is_demo
-    from lianggang.demo.services import DEMO_LABEL
+    from lianggang.demo.services import demo_note
 
     from ..presentation import status_label
     from ..templatetags.lianggang import tr
@@ -357,7 +339,7 @@ def _indicator_export(
                 status_label(a.status) if a else "",
             ]
         )
-    note = DEMO_LABEL if data_is_demo() else ""
+    note = demo_note()
     name = f"{indicator.name}.{fmt}"
     if fmt == "xlsx":
         return download(write_xlsx(columns, rows, note), XLSX, name)

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
 from lianggang.analytics.selectors import latest_assessment_year
-from lianggang.collection.selectors import data_is_demo
-from lianggang.demo.services import DEMO_LABEL
+from lianggang.demo.services import demo_note
 from lianggang.followup.models import FollowUp, ItemState
 from lianggang.followup.services import (
     FollowUpError,
@@ -166,7 +165,5 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 def register_export(request: HttpRequest) -> HttpResponse:
-    content = followups_xlsx(
-        _items(request), timezone.localdate(), DEMO_LABEL if data_is_demo() else ""
-    )
+    content = followups_xlsx(_items(request), timezone.localdate(), demo_note())
     return download(content, XLSX, "督办.xlsx")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
-from lianggang.demo.services import DEMO_LABEL
+from lianggang.demo.services import demo_note
 from lianggang.ledger.access import (
     assigned_among,
     ledger_may_read,
@@ -56,7 +56,7 @@ from lianggang.ledger.workbook import (
 )
 from lianggang.orgunits.models import OrgUnit
 from lianggang.reports.ledger_summary import build_ledger_summary
-from lianggang.reports.render import CONTENT_TYPES
+from lianggang.reports.render import CONTENT_TYPES, SUMMARY_FORMATS
 from lianggang.reports.render import render as render_document
 
 from ..ledger_forms import (
@@ -376,8 +376,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         orgunit=unit, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
     fmt = request.GET.get("format")
-    if fmt in ("docx", "html"):
-        doc = build_ledger_summary(result, demo_note=DEMO_LABEL if result.is_demo else "")
+    if fmt in SUMMARY_FORMATS:
+        doc = build_ledger_summary(result, demo_note=demo_note(result.is_demo))
         return download(render_document(doc, fmt), CONTENT_TYPES[fmt], f"{doc.title}.{fmt}")
     return render(
         request,

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from lianggang.analytics.evaluation import MID, evaluation
 from lianggang.analytics.models import Assessment
 from lianggang.analytics.selectors import (
-    STATUS_ORDER,
     latest_assessment_year,
     outline_indicators,
 )
+from lianggang.analytics.status import LAGGING, LAGGING_FIRST, ON_COURSE
 from lianggang.collection.access import submissions_visible_to
 from lianggang.collection.models import Round
 from lianggang.framework.models import Outline
@@ -26,9 +26,6 @@ from lianggang.orgunits.selectors import orgunit_ancestors
 from ..page_cache import figures_response
 from ..presentation import STATUS_STYLE
 from ._shared import asked_orgunit, figures_page, outline_choice, page_title
-
-GAPS = ("REGRESSING", "OFF_TRACK")
-STRENGTHS = ("ACHIEVED", "ON_TRACK")
 
 
 def _outline_and_year(request: HttpRequest) -> tuple[list[Outline], Outline, int | None]:
@@ -73,8 +70,8 @@ def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "years": list(range(outline.start_year, (year or outline.start_year) + 1)),
         "ev": ev,
         "rank": rank,
-        "strengths": [line for line in lines if line.status in STRENGTHS],
-        "gaps": [line for line in lines if line.status in GAPS],
+        "strengths": [line for line in lines if line.status in ON_COURSE],
+        "gaps": [line for line in lines if line.status in LAGGING],
         "status_style": STATUS_STYLE,
     }
 
@@ -99,7 +96,7 @@ def department_page(request: HttpRequest, code: str) -> HttpResponse:
             judged[a.indicator_id] = a
         else:
             below[a.indicator_id][a.status] += 1
-    order = list(STATUS_ORDER)
+    order = list(LAGGING_FIRST)
     status_of = {i.pk: judged[i.pk].status if i.pk in judged else "NO_DATA" for i in indicators}
     # The lagging first: regressing, then off track, then the rest.
     indicators.sort(key=lambda i: order.index(status_of[i.pk]))

@@ -25,10 +25,9 @@ from lianggang.analytics.query import (
     query_values,
 )
 from lianggang.cells import InertWriter
-from lianggang.collection.selectors import data_is_demo
-from lianggang.demo.services import DEMO_LABEL
+from lianggang.demo.services import demo_note
 from lianggang.framework.models import DisaggregationOption, Indicator, Outline
-from lianggang.interop.service import jsonstat_of_figures, query_figure_rows
+from lianggang.interop.exporting import jsonstat_of_figures, query_figure_rows
 from lianggang.orgunits.models import Level, OrgUnit
 
 from ..presentation import format_value
@@ -96,7 +95,7 @@ def _pivot(sel: Selection) -> Pivot:
 
 
 def _export(pivot: Pivot, fmt: str) -> HttpResponse:
-    note = DEMO_LABEL if data_is_demo() else ""
+    note = demo_note()
     name = f"{_('query')}.{fmt}"
     if fmt == "xlsx":
         return download(write_xlsx(pivot.columns, pivot.rows, note), XLSX, name)
@@ -111,9 +110,7 @@ def _export(pivot: Pivot, fmt: str) -> HttpResponse:
 
 def _jsonstat(sel: Selection) -> HttpResponse:
     """The selection's values as a JSON-stat 2.0 dataset (every breakdown asked for)."""
-    content = jsonstat_of_figures(
-        query_figure_rows(sel), label=_("Query"), note=DEMO_LABEL if data_is_demo() else ""
-    )
+    content = jsonstat_of_figures(query_figure_rows(sel), label=_("Query"), note=demo_note())
     return download(content, "application/json", f"{_('query')}.json")
 
 

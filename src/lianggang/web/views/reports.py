@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
-from lianggang.collection.selectors import data_is_demo
-from lianggang.demo.services import DEMO_LABEL
+from lianggang.demo.services import demo_note
 from lianggang.framework.models import Outline
 from lianggang.orgunits.models import OrgUnit
-from lianggang.reports.models import ReportFormat, ReportKind, RunState
+from lianggang.orgunits.selectors import in_subtree
+from lianggang.reports import render as renderers
+from lianggang.reports.models import ReportKind, RunState
 from lianggang.reports.render import CONTENT_TYPES
 from lianggang.reports.services import (
     ReportRequestError,
@@ -34,7 +35,7 @@ def _units(request: HttpRequest) -> list[OrgUnit]:
     if scope.empty or scope.orgunit_path is None:
         return []
     return list(
-        OrgUnit.objects.filter(aggregated=True, path__startswith=scope.orgunit_path)
+        OrgUnit.objects.filter(in_subtree(scope.orgunit_path), aggregated=True)
         .exclude(level__gt=4)
         .order_by("level", "sort_order", "code")
     )
@@ -50,7 +51,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "outlines": Outline.objects.order_by("-start_year", "-kind"),
         "units": _units(request),
         "kinds": ReportKind.choices,
-        "formats": ReportFormat.choices,
+        "formats": renderers.choices(),
         "busy": any(r.state in (RunState.QUEUED, RunState.RUNNING) for r in runs),
     }
     template = "web/reports_table.html" if request.headers.get("HX-Request") else "web/reports.html"
@@ -77,7 +78,7 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
             orgunit=orgunit,
             year=year,
             fmt=request.POST.get("format", ""),
-            demo_note=DEMO_LABEL if data_is_demo() else "",
+            demo_note=demo_note(),
         )
     except ReportRequestError as exc:
         messages.error(request, str(exc))
@@ -101,7 +102,7 @@ def report_download(request: HttpRequest, run_id: int) -> HttpResponse:
         bytes(run.content),
         CONTENT_TYPES[run.format],
         run.filename,
-        inline=run.format in ("pdf", "html"),
+        inline=renderers.shown_inline(run.format),
     )
     response["Content-Language"] = get_language() or "zh-hans"
     return response

@@ -1,0 +1,87 @@
+"""The judgement's statuses in words, declared once: each status's label (Chinese and English
+through the catalogue), its style on the pages (a CSS class, and a symbol so that a status never
+relies on colour alone) and the groups the pages and reports speak of.
+
+The codes are the engine's (:class:`lianggang.analytics.engine.assess.Status`); the colours of
+each CSS class are in ``web/static/web/app.css``, the only stylesheet, checked against this list
+by the tests.
+
+>>> [w.symbol for w in WORDS.values()]
+['✓', '↗', '!', '↘', '?', '–', '~']
+>>> LAGGING_FIRST[:2], css_class("ON_TRACK"), css_class("")
+(('REGRESSING', 'OFF_TRACK'), 'st-on-track', 'st-no-data')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+from .engine.assess import Status
+
+
+@dataclass(frozen=True)
+class StatusWords:
+    status: Status
+    label: Promise  # translated when shown
+    css: str
+    symbol: str
+
+
+# In the order of the pages' columns and counts.
+WORDS: dict[str, StatusWords] = {
+    w.status.value: w
+    for w in (
+        StatusWords(Status.ACHIEVED, pgettext_lazy("status", "Achieved"), "st-achieved", "✓"),
+        StatusWords(Status.ON_TRACK, pgettext_lazy("status", "On track"), "st-on-track", "↗"),
+        StatusWords(Status.OFF_TRACK, pgettext_lazy("status", "Off track"), "st-off-track", "!"),
+        StatusWords(Status.REGRESSING, pgettext_lazy("status", "Regressing"), "st-regressing", "↘"),
+        StatusWords(
+            Status.INSUFFICIENT_DATA,
+            pgettext_lazy("status", "Insufficient data"),
+            "st-insufficient",
+            "?",
+        ),
+        StatusWords(Status.NO_DATA, pgettext_lazy("status", "No data"), "st-no-data", "–"),
+        StatusWords(
+            Status.NO_TARGET, pgettext_lazy("status", "No numeric target"), "st-no-target", "~"
+        ),
+    )
+}
+
+# The statuses of a numeric target that was judged, those on course, and those lagging.
+JUDGED = ("ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING")
+ON_COURSE = ("ACHIEVED", "ON_TRACK")
+LAGGING = ("OFF_TRACK", "REGRESSING")
+# The lagging first: how the pages sort their lists of targets.
+LAGGING_FIRST = (
+    "REGRESSING",
+    "OFF_TRACK",
+    "ON_TRACK",
+    "ACHIEVED",
+    "INSUFFICIENT_DATA",
+    "NO_DATA",
+    "NO_TARGET",
+)
+
+
+def label(status: str) -> str:
+    """The status in the reader's language ("" for no status)."""
+    words = WORDS.get(status)
+    return str(words.label) if words else status
+
+
+def css_class(status: str) -> str:
+    """The CSS class of a status; no status is shown as "no data"."""
+    return WORDS[status or "NO_DATA"].css if (status or "NO_DATA") in WORDS else ""
+
+
+def symbol(status: str) -> str:
+    return WORDS[status or "NO_DATA"].symbol if (status or "NO_DATA") in WORDS else ""
+
+
+def choices() -> list[tuple[str, Promise]]:
+    """(code, label) of every status, for the model's field and the forms."""
+    return [(code, w.label) for code, w in WORDS.items()]
