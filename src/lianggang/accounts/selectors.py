@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
-from lianggang.orgunits.selectors import path_within
+from lianggang.orgunits.selectors import WHOLE_TREE, path_within
 
 from .models import ApiToken, Membership, Role
 
@@ -78,7 +78,7 @@ def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
 
 def _read_scope(user: AbstractBaseUser) -> Scope:
     if getattr(user, "is_superuser", False):
-        return Scope(role=Role.ADMIN, orgunit_path="/", department_ids=None, superuser=True)
+        return Scope(role=Role.ADMIN, orgunit_path=WHOLE_TREE, department_ids=None, superuser=True)
     membership = Membership.objects.filter(user_id=user.pk).select_related("orgunit").first()
     if membership is None:
         return EMPTY

@@ -13,15 +13,16 @@ class Source(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """The engine's statuses as the database keeps them; their words are in status.py."""
+    """The engine's statuses as the database keeps them, labelled with their words in a
+    sentence (status.py), as reports and exports write them."""
 
-    ACHIEVED = "ACHIEVED", WORDS["ACHIEVED"].label
-    ON_TRACK = "ON_TRACK", WORDS["ON_TRACK"].label
-    OFF_TRACK = "OFF_TRACK", WORDS["OFF_TRACK"].label
-    REGRESSING = "REGRESSING", WORDS["REGRESSING"].label
-    INSUFFICIENT_DATA = "INSUFFICIENT_DATA", WORDS["INSUFFICIENT_DATA"].label
-    NO_DATA = "NO_DATA", WORDS["NO_DATA"].label
-    NO_TARGET = "NO_TARGET", WORDS["NO_TARGET"].label
+    ACHIEVED = "ACHIEVED", WORDS["ACHIEVED"].in_text
+    ON_TRACK = "ON_TRACK", WORDS["ON_TRACK"].in_text
+    OFF_TRACK = "OFF_TRACK", WORDS["OFF_TRACK"].in_text
+    REGRESSING = "REGRESSING", WORDS["REGRESSING"].in_text
+    INSUFFICIENT_DATA = "INSUFFICIENT_DATA", WORDS["INSUFFICIENT_DATA"].in_text
+    NO_DATA = "NO_DATA", WORDS["NO_DATA"].in_text
+    NO_TARGET = "NO_TARGET", WORDS["NO_TARGET"].in_text
 
 
 # The sub-statuses' names (the engine's Substatus values), for pages and reports.

@@ -1,6 +1,7 @@
-"""The judgement's statuses in words, declared once: each status's label (Chinese and English
-through the catalogue), its style on the pages (a CSS class, and a symbol so that a status never
-relies on colour alone) and the groups the pages and reports speak of.
+"""The judgement's statuses in words, declared once: each status's label on its own and within a
+sentence (Chinese and English through the catalogue), its style on the pages (a CSS class, and a
+symbol so that a status never relies on colour alone) and the groups the pages and reports speak
+of.
 
 The codes are the engine's (:class:`lianggang.analytics.engine.assess.Status`); the colours of
 each CSS class are in ``web/static/web/app.css``, the only stylesheet, checked against this list
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .engine.assess import Status
 
@@ -25,7 +26,8 @@ from .engine.assess import Status
 @dataclass(frozen=True)
 class StatusWords:
     status: Status
-    label: Promise  # translated when shown
+    label: Promise  # on its own: a badge, a column heading ("Off track", "进展偏慢")
+    in_text: Promise  # within a sentence or a report's cell ("off track", "进展偏慢")
     css: str
     symbol: str
 
@@ -34,19 +36,54 @@ class StatusWords:
 WORDS: dict[str, StatusWords] = {
     w.status.value: w
     for w in (
-        StatusWords(Status.ACHIEVED, pgettext_lazy("status", "Achieved"), "st-achieved", "✓"),
-        StatusWords(Status.ON_TRACK, pgettext_lazy("status", "On track"), "st-on-track", "↗"),
-        StatusWords(Status.OFF_TRACK, pgettext_lazy("status", "Off track"), "st-off-track", "!"),
-        StatusWords(Status.REGRESSING, pgettext_lazy("status", "Regressing"), "st-regressing", "↘"),
+        StatusWords(
+            Status.ACHIEVED,
+            pgettext_lazy("status", "Achieved"),
+            gettext_lazy("achieved"),
+            "st-achieved",
+            "✓",
+        ),
+        StatusWords(
+            Status.ON_TRACK,
+            pgettext_lazy("status", "On track"),
+            gettext_lazy("on track"),
+            "st-on-track",
+            "↗",
+        ),
+        StatusWords(
+            Status.OFF_TRACK,
+            pgettext_lazy("status", "Off track"),
+            gettext_lazy("off track"),
+            "st-off-track",
+            "!",
+        ),
+        StatusWords(
+            Status.REGRESSING,
+            pgettext_lazy("status", "Regressing"),
+            gettext_lazy("regressing"),
+            "st-regressing",
+            "↘",
+        ),
         StatusWords(
             Status.INSUFFICIENT_DATA,
             pgettext_lazy("status", "Insufficient data"),
+            gettext_lazy("insufficient data"),
             "st-insufficient",
             "?",
         ),
-        StatusWords(Status.NO_DATA, pgettext_lazy("status", "No data"), "st-no-data", "–"),
         StatusWords(
-            Status.NO_TARGET, pgettext_lazy("status", "No numeric target"), "st-no-target", "~"
+            Status.NO_DATA,
+            pgettext_lazy("status", "No data"),
+            gettext_lazy("no data"),
+            "st-no-data",
+            "–",
+        ),
+        StatusWords(
+            Status.NO_TARGET,
+            pgettext_lazy("status", "No numeric target"),
+            gettext_lazy("no numeric target"),
+            "st-no-target",
+            "~",
         ),
     )
 }
@@ -55,6 +92,8 @@ WORDS: dict[str, StatusWords] = {
 JUDGED = ("ACHIEVED", "ON_TRACK", "OFF_TRACK", "REGRESSING")
 ON_COURSE = ("ACHIEVED", "ON_TRACK")
 LAGGING = ("OFF_TRACK", "REGRESSING")
+# Judged and not met yet: the target is still ahead.
+UNDER_WAY = ("ON_TRACK", "OFF_TRACK", "REGRESSING")
 # The lagging first: how the pages sort their lists of targets.
 LAGGING_FIRST = (
     "REGRESSING",
@@ -82,6 +121,7 @@ def symbol(status: str) -> str:
     return WORDS[status or "NO_DATA"].symbol if (status or "NO_DATA") in WORDS else ""
 
 
-def choices() -> list[tuple[str, Promise]]:
-    """(code, label) of every status, for the model's field and the forms."""
-    return [(code, w.label) for code, w in WORDS.items()]
+def in_text(status: str) -> str:
+    """The status as a sentence or a report's table writes it ("" for no status)."""
+    words = WORDS.get(status)
+    return str(words.in_text) if words else status

@@ -29,6 +29,7 @@ from lianggang.collection.models import DataValue, Round, Submission, Submission
 from lianggang.collection.selectors import datavalues_approved
 from lianggang.framework.models import DataElement, Indicator, TargetOverride
 from lianggang.orgunits.models import Level, OrgUnit
+from lianggang.orgunits.selectors import ancestor_codes
 
 from .arrowdb import read_arrow, replace_all, rows_table, write_arrow
 from .engine.aggregate import aggregate
@@ -480,7 +481,7 @@ def _judgements(
                 continue  # a unit outside the monitored tree: no judgement at all
             rule = rule_for(ind, targets[ind.pk, unit.pk])
             if rule.kind == "count":
-                # A rate without its population is no observation of a count (§3c).
+                # A rate without its population is no observation of a count (规范 3c).
                 obs = [o for o in obs if o.denominator]
             for year in years:
                 try:
@@ -527,6 +528,6 @@ def _judgements(
 
 
 def _with_ancestors(units: list[OrgUnit]) -> list[OrgUnit]:
-    codes = {c for u in units for c in u.path.strip("/").split("/")}
+    codes = {c for u in units for c in ancestor_codes(u.path)}
     have = {u.code for u in units}
     return units + list(OrgUnit.objects.filter(code__in=codes - have))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -76,13 +77,23 @@ def _configure_import(im: argparse.ArgumentParser) -> None:
     )
 
 
+def _names(keep: Callable[[formats.Format], bool]) -> str:
+    return ", ".join(f.name for f in formats.export_formats() if keep(f))
+
+
+# What each format carries, as the registry declares it.
+_EXPORT_DESCRIPTION = (
+    f"values: the approved reported values ({_names(lambda f: 'values' in f.carries)}) or, "
+    f"in the statistical formats ({_names(lambda f: 'values' not in f.carries)}), the indicator "
+    "values with their numerators and denominators; indicators: indicator values "
+    f"({_names(lambda f: 'indicators' in f.carries)}); assessments: judgements (csv, xlsx)."
+)
+
+
 @command(
     "export",
     help="export values, indicator values or judgements",
-    description="values: the approved reported values (csv, xlsx, dhis2-json, dhis2-csv, "
-    "adx, jsonstat) or, in the statistical formats (sdmx-csv, opensdg), the indicator "
-    "values with their numerators and denominators; indicators: indicator values (csv, "
-    "xlsx, sdmx-csv, opensdg, jsonstat); assessments: judgements (csv, xlsx).",
+    description=_EXPORT_DESCRIPTION,
     configure=_configure_export,
 )
 def _cmd_export(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

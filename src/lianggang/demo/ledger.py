@@ -44,7 +44,8 @@ from lianggang.ledger.models import (
 )
 from lianggang.orgunits.models import OrgUnit
 
-DEMO_NOTE = "演示数据，非官方统计"
+from .label import DEMO_LABEL
+
 SEED = 20170601
 FIRST = dt.date(2017, 6, 1)
 LAST = dt.date(2025, 12, 31)
@@ -156,7 +157,7 @@ def _activities(rng: random.Random, counties: list[OrgUnit], officer: Any) -> li
                         families=round(sessions * families * rng.uniform(0.7, 1.3)),
                         funds_yuan=Decimal(round(sessions * funds * rng.uniform(0.5, 1.5))),
                         materials_yuan=Decimal(round(sessions * materials * rng.uniform(0.5, 1.5))),
-                        notes=DEMO_NOTE,
+                        notes=DEMO_LABEL,
                         is_demo=True,
                         created_by=officer,
                     )
@@ -178,7 +179,7 @@ def _sites(rng: random.Random, counties: list[OrgUnit], officer: Any) -> list[Si
                     name=f"{county.name}{extra.get('prefix', '')}{i + 1}号（演示）",
                     established_on=_date_between(rng, start, LAST),
                     members=int(extra.get("members", 0)),
-                    notes=DEMO_NOTE,
+                    notes=DEMO_LABEL,
                     is_demo=True,
                     created_by=officer,
                 )
@@ -249,7 +250,7 @@ def _projects(rng: random.Random, counties: list[OrgUnit], officer: Any) -> list
             amount_yuan=Decimal(rng.randrange(50_000, 800_000, 1_000)),
             approved_on=_date_between(rng, FIRST, LAST),
             beneficiaries=rng.randint(50, 2_000),
-            notes=DEMO_NOTE,
+            notes=DEMO_LABEL,
             is_demo=True,
             created_by=officer,
         )
@@ -279,7 +280,7 @@ def _honours(rng: random.Random, counties: list[OrgUnit], officer: Any) -> list[
                     recipient=(
                         f"{county.name}某单位（演示）" if collective else _name(rng) + "（演示）"
                     ),
-                    notes=DEMO_NOTE,
+                    notes=DEMO_LABEL,
                     is_demo=True,
                     created_by=officer,
                 )
@@ -300,8 +301,8 @@ def _families(
                     name=f"{_name(rng)}家庭（演示）",
                     address=f"{county.name}{rng.choice(VILLAGES)}",
                     nominated_on=nominated,
-                    story=DEMO_NOTE,
-                    notes=DEMO_NOTE,
+                    story=DEMO_LABEL,
+                    notes=DEMO_LABEL,
                     is_demo=True,
                     created_by=officer,
                 )
@@ -352,7 +353,7 @@ def _cases(
             applicant_address=f"{rng.choice(VILLAGES)}（演示）",
             narrative="演示案例：合成的情况说明，不涉及真实人员。",
             supervisor=officer,
-            notes=DEMO_NOTE,
+            notes=DEMO_LABEL,
             is_demo=True,
             created_by=worker,
         )
@@ -396,7 +397,7 @@ def _aid(rng: random.Random, counties: list[OrgUnit], officer: Any) -> list[AidR
                 recipient_id_number=_id_number(rng),
                 handler=officer,
                 supervisor=officer,
-                notes=DEMO_NOTE,
+                notes=DEMO_LABEL,
                 is_demo=True,
                 created_by=officer,
             )
@@ -413,7 +414,7 @@ def _aid(rng: random.Random, counties: list[OrgUnit], officer: Any) -> list[AidR
                         amount_yuan=Decimal(packs * 3),
                         recipients=packs // 60,
                         quantity=packs,
-                        notes=DEMO_NOTE,
+                        notes=DEMO_LABEL,
                         is_demo=True,
                         created_by=officer,
                     )

@@ -24,9 +24,8 @@ from lianggang.framework.models import DataElement, Indicator
 from lianggang.orgunits.models import Level, OrgUnit
 
 from .generate import County, Formula, Generator, load_params
+from .label import DEMO_LABEL
 from .ledger import ledger_demo_delete, ledger_demo_load
-
-DEMO_LABEL = "演示数据，非官方统计"
 
 
 def demo_note(is_demo: bool | None = None) -> str:

@@ -15,7 +15,7 @@ from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import Scope, user_scope
 from lianggang.analytics.models import Assessment
 from lianggang.analytics.status import LAGGING
-from lianggang.analytics.status import label as status_label
+from lianggang.analytics.status import in_text as status_words
 from lianggang.cells import workbook_bytes
 from lianggang.framework.models import Indicator, Outline
 from lianggang.orgunits.models import Department, OrgUnit
@@ -222,8 +222,8 @@ def followups_xlsx(items: list[FollowUp], today: dt.date, note: str = "") -> byt
                 item.indicator.name,
                 item.orgunit.name,
                 item.department.name,
-                status_label(item.status_at_opening),
-                status_label(now.status) if now else "",
+                status_words(item.status_at_opening),
+                status_words(now.status) if now else "",
                 item.actions,
                 item.due_on,
                 str(ItemState(item.state).label),

@@ -40,7 +40,7 @@ from . import formats, jsonstat, opensdg
 from .dhis2 import ExportRow
 from .errors import InteropError
 from .figures import FigureRow
-from .formats import EXPORT_FORMATS, Carried
+from .formats import Carried
 from .model import TOTAL
 
 
@@ -214,9 +214,10 @@ def values_export(req: ExportRequest) -> ExportFile:
     """The file of ``req.format``: reported values or indicator values, as the format carries."""
     fmt = formats.get(req.format)
     if fmt is None or not fmt.exports:
+        allowed = ", ".join(f.name for f in formats.export_formats())
         raise InteropError(
             _("format “%(value)s” is not one of %(allowed)s.")
-            % {"value": req.format, "allowed": ", ".join(EXPORT_FORMATS)}
+            % {"value": req.format, "allowed": allowed}
         )
     carried = carried_by(fmt, req.what)
     source = ExportSource(req, carried)

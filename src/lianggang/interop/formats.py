@@ -8,7 +8,9 @@ imported when first used — the way Django names a storage backend. So this mod
 Django and the command line builds its choices before Django is set up.
 
 Adding a format is one new module beside this one, with its reader and/or writer, and one
-:func:`register` call below. A reader takes ``(content, settings, name)`` (the bytes, the
+:func:`register` call below, in this module: the command line and the API read their choices
+(:data:`IMPORT_FORMATS`, :data:`EXPORT_FORMATS`) once it has loaded; the services ask the registry
+itself. A reader takes ``(content, settings, name)`` (the bytes, the
 :class:`~lianggang.interop.importing.ImportSettings` and the file's name) and returns a
 :class:`~lianggang.interop.model.Parsed`; a writer takes an
 :class:`~lianggang.interop.exporting.ExportSource` and returns the file's bytes.
@@ -69,7 +71,8 @@ class Format:
         return _load(self.writer)
 
     def media_type_for(self, *, sdmx_version: str = "2.0") -> str:
-        return self.media_type.format(sdmx_version=sdmx_version)
+        """The media type of an export (SDMX-CSV's names its version)."""
+        return self.media_type.replace("{sdmx_version}", sdmx_version)
 
     def claims(self, name: str, head: bytes) -> bool:
         """Whether a file of this name and first bytes is of this format."""
@@ -222,7 +225,7 @@ register(
         ("indicators",),
         "application/zip",
         "zip",
-        reader=f"{_I}.opensdg:import_files",
+        reader=f"{_I}.importing:read_opensdg",
         writer=f"{_I}.exporting:write_opensdg",
         binary=True,
         names=("*.zip", "indicator_*.csv"),

@@ -34,7 +34,7 @@ from lianggang.orgunits.models import OrgUnit
 from . import dhis2, formats, opensdg
 from .dhis2 import ImportCount
 from .errors import InteropError
-from .formats import ATOMIC_MODES, ID_SCHEMES, IMPORT_FORMATS, STRATEGIES
+from .formats import ATOMIC_MODES, ID_SCHEMES, STRATEGIES
 from .model import Conflict, Parsed
 
 
@@ -91,9 +91,21 @@ class ImportOutcome:
         )
 
 
+def _import_format(name: str) -> formats.Format:
+    """The registered format of that name that reads files, or a refusal naming those that do."""
+    fmt = formats.get(name)
+    if fmt is None or not fmt.imports:
+        allowed = ", ".join(f.name for f in formats.import_formats())
+        raise InteropError(
+            _("%(what)s “%(value)s” is not one of %(allowed)s.")
+            % {"what": "format", "value": name, "allowed": allowed}
+        )
+    return fmt
+
+
 def _check_settings(s: ImportSettings) -> None:
+    _import_format(s.format)
     for value, allowed, what in (
-        (s.format, IMPORT_FORMATS, "format"),
         (s.import_strategy, STRATEGIES, "importStrategy"),
         (s.atomic_mode, ATOMIC_MODES, "atomicMode"),
         (s.id_scheme, ID_SCHEMES, "idScheme"),
@@ -109,14 +121,14 @@ def _check_settings(s: ImportSettings) -> None:
 
 def read_values(content: bytes, settings_: ImportSettings, *, name: str = "") -> Parsed:
     """Read a file of the given format into values and conflicts; nothing is looked up yet."""
-    fmt = formats.get(settings_.format)
-    if fmt is None or not fmt.imports:
-        raise InteropError(
-            _("%(what)s “%(value)s” is not one of %(allowed)s.")
-            % {"what": "format", "value": settings_.format, "allowed": ", ".join(IMPORT_FORMATS)}
-        )
+    fmt = _import_format(settings_.format)
     parsed: Parsed = fmt.reader_function()(content, settings_, name)
     return parsed
+
+
+def read_opensdg(content: bytes, settings_: ImportSettings, name: str) -> Parsed:
+    """The registry's reader of Open SDG files: its codes are looked up in the database first."""
+    return opensdg.read([(name, content)], lookup=opensdg_lookup(), options=settings_.opensdg)
 
 
 def opensdg_lookup() -> opensdg.Lookup:

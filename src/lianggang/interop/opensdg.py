@@ -20,7 +20,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
@@ -30,9 +30,6 @@ from lianggang.collection.workbook import RawValue
 
 from .figures import FigureRow
 from .model import TOTAL, Conflict, Parsed, number_text
-
-if TYPE_CHECKING:
-    from .importing import ImportSettings
 
 YEAR, SERIES, GEOCODE, GEOGRAPHY, VALUE = "Year", "Series", "GeoCode", "Geography", "Value"
 # Columns Open SDG gives meaning of its own; none of them is a breakdown.
@@ -446,10 +443,3 @@ def _config(meta: IndicatorMeta, columns: list[str], area_name: str, note: str) 
             }
         ]
     return config
-
-
-def import_files(content: bytes, settings: ImportSettings, name: str) -> Parsed:
-    """The registry's reader (lianggang.interop.formats): the codes are looked up first."""
-    from .importing import opensdg_lookup
-
-    return read([(name, content)], lookup=opensdg_lookup(), options=settings.opensdg)

@@ -16,14 +16,16 @@ from .models import Level, OrgUnit
 
 def orgunit_ancestors(orgunit: OrgUnit, *, include_self: bool = False) -> list[OrgUnit]:
     """Return the unit's ancestors from the root down (and the unit itself if asked)."""
-    codes = [c for c in orgunit.path.split("/") if c]
+    codes = ancestor_codes(orgunit.path)
     if not include_self:
         codes = codes[:-1]
     by_code = {o.code: o for o in OrgUnit.objects.filter(code__in=codes)}
     return [by_code[c] for c in codes if c in by_code]
 
 
-# A path no unit has: a subtree asked for without a path holds nothing.
+# The path of the whole tree (a superuser's scope), and one no unit has: a subtree asked for
+# without a path holds nothing.
+WHOLE_TREE = "/"
 _NOWHERE = "/-none-/"
 
 
@@ -34,14 +36,30 @@ def in_subtree(path: str | None, *, via: str = "") -> Q:
     return Q(**{f"{via}__path__startswith" if via else "path__startswith": path or _NOWHERE})
 
 
+def in_subtree_of_code(code: str, *, via: str = "") -> Q:
+    """As :func:`in_subtree`, for the unit of that code (which need not be looked up first)."""
+    return Q(**{f"{via}__path__contains" if via else "path__contains": f"/{code}/"})
+
+
+def in_ancestry(path: str, *, via: str = "") -> Q:
+    """The rows whose org unit is the unit at ``path`` or one of its ancestors."""
+    return Q(**{f"{via}__path__in" if via else "path__in": ancestor_paths(path)})
+
+
 def path_within(path: str, ancestor: str) -> bool:
-    """Whether the unit at ``path`` lies in the subtree at ``ancestor`` (itself included)."""
-    return path.startswith(ancestor)
+    """Whether the unit at ``path`` lies in the subtree at ``ancestor`` (itself included); an
+    empty ancestor holds nothing, as :func:`in_subtree` says."""
+    return bool(ancestor) and path.startswith(ancestor)
+
+
+def ancestor_codes(path: str) -> list[str]:
+    """The codes of the unit's ancestors from the root down, and of the unit itself."""
+    return [p for p in path.strip("/").split("/") if p]
 
 
 def ancestor_paths(path: str) -> list[str]:
     """The paths of the unit's ancestors from the root down, and of the unit itself."""
-    parts = [p for p in path.strip("/").split("/") if p]
+    parts = ancestor_codes(path)
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 

@@ -30,6 +30,7 @@ from lianggang.analytics.selectors import (
     values_by_indicator_and_unit,
     values_not_yet_approved,
 )
+from lianggang.analytics.status import UNDER_WAY
 from lianggang.framework.models import Indicator, Outline
 from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
@@ -253,7 +254,7 @@ def _indicator_text(f: _Facts, year: int, short: str) -> str:
         pooled = pooled_sentence(
             fig=fig, start=a.period_start, end=a.period_end, value=a.latest_value
         )
-    if a is not None and f.status in ("ON_TRACK", "OFF_TRACK", "REGRESSING"):
+    if a is not None and f.status in UNDER_WAY:
         outlook = projection_sentence(
             fig=fig,
             target_year=a.target_year,

@@ -22,6 +22,8 @@ from lianggang.analytics.evaluation import (
     percent,
 )
 from lianggang.analytics.models import SUBSTATUS_LABELS, Status
+from lianggang.analytics.status import JUDGED
+from lianggang.analytics.status import label as status_label
 from lianggang.framework.models import Outline
 from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
@@ -117,11 +119,7 @@ def _card_columns(first: str) -> list[str]:
     return [
         first,
         _("Monitorable"),
-        _("Achieved"),
-        _("On track"),
-        _("Off track"),
-        _("Regressing"),
-        _("Insufficient data"),
+        *(status_label(s) for s in (*JUDGED, "INSUFFICIENT_DATA")),
         _("Achievement rate"),
         _("Achievement rate with directional targets"),
         _("On-course rate"),

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianggang.analytics.engine.precision import rounded
+from lianggang.analytics.status import UNDER_WAY
 
 # How a change is written, by the indicator's unit.
 POINTS = "points"  # percentages: 个百分点
@@ -230,7 +231,7 @@ def target_sentence(
             "At the current trend the target of the %(outline)s, “%(target)s”, will be met "
             "in %(year)d."
         ) % {**params, "year": year_met}
-    if status in ("ON_TRACK", "OFF_TRACK", "REGRESSING"):
+    if status in UNDER_WAY:
         return _("There is still a gap to the target of the %(outline)s, “%(target)s”.") % params
     return None
 

@@ -60,6 +60,11 @@ def shown_inline(name: str) -> bool:
     return renderer is not None and renderer.inline
 
 
+def summary_choices() -> list[tuple[str, str]]:
+    """(name, label) of the renderers offered for ledger summaries."""
+    return [(r.name, r.label) for r in _REGISTRY.values() if r.summaries]
+
+
 def renderers() -> list[Renderer]:
     return list(_REGISTRY.values())
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from lianggang.collection.access import notifications_of
 from lianggang.collection.selectors import data_is_demo
+from lianggang.demo.label import DEMO_LABEL
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -11,4 +12,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if request.user.is_authenticated:
         unread = notifications_of(request.user).filter(read_at=None).count()
-    return {"is_demo": data_is_demo(), "unread_notifications": unread}
+    return {
+        "is_demo": data_is_demo(),
+        "demo_label": DEMO_LABEL,
+        "unread_notifications": unread,
+    }

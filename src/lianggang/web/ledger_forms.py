@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from lianggang.accounts.models import Role
@@ -23,7 +23,7 @@ from lianggang.ledger.models import (
     Site,
 )
 from lianggang.orgunits.models import OrgUnit
-from lianggang.orgunits.selectors import ancestor_paths, in_subtree
+from lianggang.orgunits.selectors import in_ancestry, in_subtree
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -46,7 +46,7 @@ def ledger_people(user: Any) -> Any:
     if scope.superuser or not scope.orgunit_path:
         return people.order_by("username")
     return people.filter(
-        Q(membership__orgunit__path__in=ancestor_paths(scope.orgunit_path))
+        in_ancestry(scope.orgunit_path, via="membership__orgunit")
         | in_subtree(scope.orgunit_path, via="membership__orgunit")
     ).order_by("username")
 

@@ -21,7 +21,7 @@ def substatus_label(substatus: str) -> str:
 
 def format_value(value: float | None, decimals: int = 1) -> str:
     """A figure as published: rounded half away from zero on its exact decimal, as the
-    judgement compares it with the target (docs/methodology.md §3)."""
+    judgement compares it with the target (docs/methodology.md §三)."""
     if value is None or value != value:
         return "—"
     return f"{rounded(value, decimals):,.{decimals}f}"

@@ -369,7 +369,8 @@ def _too_few_points(window: Sequence[Observation]) -> bool:
 
 
 def _check(valued: Sequence[Observation], rule: Rule) -> None:
-    """Refuse what the method cannot judge (§3c): never clamp, never read a missing count as 0."""
+    """Refuse what the method cannot judge (docs/methodology.md, 规范 3c): never clamp, never
+    read a missing count as 0."""
     if rule.kind == "count" and rule.scale != "log":
         raise SeriesError(
             "count_scale", f"a count is judged on the log scale, not {rule.scale}", scale=rule.scale

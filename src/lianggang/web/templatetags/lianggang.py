@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from lianggang.analytics.evaluation import percent as evaluation_percent
+from lianggang.analytics.status import css_class, symbol
 from lianggang.framework.naming import local_name
 from lianggang.reports.phrasing import chance_words
 from lianggang.web.presentation import (
@@ -38,12 +39,12 @@ def substatus_name(substatus: str) -> str:
 
 @register.filter
 def status_class(status: str) -> str:
-    return STATUS_STYLE.get(status or "NO_DATA", ("", ""))[0]
+    return css_class(status)
 
 
 @register.filter
 def status_symbol(status: str) -> str:
-    return STATUS_STYLE.get(status or "NO_DATA", ("", ""))[1]
+    return symbol(status)
 
 
 @register.filter

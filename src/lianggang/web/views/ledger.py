@@ -55,8 +55,9 @@ from lianggang.ledger.workbook import (
     ledger_template,
 )
 from lianggang.orgunits.models import OrgUnit
+from lianggang.orgunits.selectors import in_subtree_of_code
 from lianggang.reports.ledger_summary import build_ledger_summary
-from lianggang.reports.render import CONTENT_TYPES, SUMMARY_FORMATS
+from lianggang.reports.render import CONTENT_TYPES, SUMMARY_FORMATS, summary_choices
 from lianggang.reports.render import render as render_document
 
 from ..ledger_forms import (
@@ -237,7 +238,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         if last:
             qs = qs.filter(**{f"{k.date_field}__lte": last})
         if request.GET.get("orgunit"):
-            qs = qs.filter(orgunit__path__contains=f"/{request.GET['orgunit']}/")
+            qs = qs.filter(in_subtree_of_code(request.GET["orgunit"], via="orgunit"))
     page = Paginator(qs.order_by(f"-{k.date_field}", "-pk"), PAGE).get_page(request.GET.get("page"))
     masked = _masked_names(request, k, list(page))
     headers = [field_label(k.model, c) for c in k.columns]
@@ -385,6 +386,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "summary": result,
+            "summary_formats": summary_choices(),
             "query": request.GET.urlencode(),
             # Each figure's records open in the list of their type.
             "figure_lists": {
