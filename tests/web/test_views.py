@@ -90,3 +90,24 @@ def test_chinese_is_the_default_whatever_the_browser_asks(admin_client: Any) -> 
     html = admin_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in html
     assert "已实现" in html
+
+
+def test_a_county_s_indicator_page_lists_units_without_a_value(admin_client: Any) -> None:
+    # A township below the county that reports nothing: its row shows "—", where the page
+    # answered 500 (the row has no value object at all, and "" reached the number format).
+    from lianggang.orgunits.models import Level, OrgUnit
+
+    county = OrgUnit.objects.get(code="513301")
+    OrgUnit.objects.create(
+        code="513301100",
+        name="炉城街道",
+        level=Level.TOWNSHIP,
+        parent=county,
+        path=f"{county.path}513301100/",
+    )
+    response = admin_client.get("/indicators/c21-imr/?orgunit=513301")
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = html[html.index('<th scope="row">炉城街道</th>') :]
+    row = row[: row.index("</tr>")]
+    assert row.count('<td class="num">—</td>') == 3  # value, numerator, denominator

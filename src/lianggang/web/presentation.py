@@ -19,9 +19,10 @@ def substatus_label(substatus: str) -> str:
     return str(SUBSTATUS_LABELS.get(substatus, substatus)) if substatus else ""
 
 
-def format_value(value: float | None, decimals: int = 1) -> str:
+def format_value(value: float | str | None, decimals: int = 1) -> str:
     """A figure as published: rounded half away from zero on its exact decimal, as the
-    judgement compares it with the target (docs/methodology.md §三)."""
-    if value is None or value != value:
+    judgement compares it with the target (docs/methodology.md §三). A missing figure is "—":
+    None, NaN, or the "" a template gives for the figure of a row that has no value at all."""
+    if value is None or value == "" or value != value:
         return "—"
-    return f"{rounded(value, decimals):,.{decimals}f}"
+    return f"{rounded(float(value), decimals):,.{decimals}f}"

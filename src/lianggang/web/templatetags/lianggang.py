@@ -22,7 +22,7 @@ register = template.Library()
 
 
 @register.filter
-def fmt(value: float | None, decimals: Any = 1) -> str:
+def fmt(value: float | str | None, decimals: Any = 1) -> str:
     """Format a figure with the indicator's decimals: {{ v|fmt:indicator.decimals }}."""
     return format_value(value, int(decimals))
 
