@@ -277,9 +277,9 @@ def test_notifications_and_audit_export(setup: dict[str, Any]) -> None:
     _cell(clerk, sub, "live_births", "1490", version=1)
     csv_text = officer.get("/collection/rounds/2026/audit.csv").content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
-    assert lines[0].startswith("at,user,channel,orgunit,data_element")
+    assert lines[0].startswith("修改时间,修改人,途径,")  # headers in the page's language
     assert len(lines) == 3
-    assert ",clerk,grid,513301,live_births,total,2026,1480.0,1490.0," in lines[2]
+    assert ",clerk,网页填报,513301,live_births,total,2026,1480,1490," in lines[2]
     assert (
         setup["other"]
         .get("/collection/rounds/2026/audit.csv")

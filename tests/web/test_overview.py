@@ -65,6 +65,8 @@ def test_indicator_downloads_are_the_table_shown(admin_client: Any) -> None:
     import csv
     import io
 
+    from lianggang.web.presentation import format_value
+
     page = admin_client.get("/indicators/c21-imr/?orgunit=513300")
     table = page.context["table"]
     response = admin_client.get("/indicators/c21-imr/?orgunit=513300&format=csv")
@@ -72,7 +74,7 @@ def test_indicator_downloads_are_the_table_shown(admin_client: Any) -> None:
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == [row["unit"].name for row in table]
     first = table[0]["latest"]
-    assert float(rows[1][2]) == pytest.approx(first.value)
+    assert rows[1][2] == format_value(first.value, 1)  # rounded as the page shows it
     assert rows[1][-1] == "演示数据，非官方统计"
     xlsx = admin_client.get("/indicators/c21-imr/?orgunit=513300&format=xlsx")
     assert xlsx.content[:2] == b"PK"

@@ -63,8 +63,15 @@ def test_csv_export_is_the_table_shown(leader: Client) -> None:
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][: len(pivot.columns)] == pivot.columns
-    assert rows[0][-1] == "note"
-    assert [r[: len(pivot.columns)] for r in rows[1:]] == pivot.rows
+    assert rows[0][-1] == "说明"
+    # The figures as shown, as plain numbers; the unstable marks in columns of their own.
+    years = len(pivot.columns) - 4
+    for row, shown in zip(rows[1:], pivot.rows, strict=True):
+        assert row[:4] == shown[:4]
+        assert row[4 : 4 + years] == [c.rstrip("*").replace(",", "") for c in shown[4:]]
+        assert row[4 + years : 4 + 2 * years] == [
+            ("是" if c.endswith("*") else "否") if c else "" for c in shown[4:]
+        ]
     assert all(r[-1] == "演示数据，非官方统计" for r in rows[1:])
 
 
@@ -76,7 +83,12 @@ def test_excel_export_is_the_table_shown(leader: Client) -> None:
         [("" if c is None else str(c)) for c in row] for row in ws.iter_rows(values_only=True)
     ]
     assert values[0][: len(pivot.columns)] == pivot.columns
-    assert [r[: len(pivot.columns)] for r in values[1:]] == pivot.rows
+    assert [r[:4] for r in values[1:]] == [r[:4] for r in pivot.rows]
+    for row, shown in zip(ws.iter_rows(min_row=2), pivot.rows, strict=True):
+        for cell, text in zip(row[4 : len(pivot.columns)], shown[4:], strict=True):
+            if text:
+                assert cell.data_type == "n"
+                assert f"{cell.value:,.1f}" == text.rstrip("*")
 
 
 def test_an_oversized_or_unknown_choice_gets_a_clear_message(

@@ -1,12 +1,25 @@
-"""Tidy exports of raw values, indicator values and judgements (CSV or Excel)."""
+"""Tidy exports of raw values, indicator values and judgements (CSV or Excel).
+
+Two presentations share the writers below. The machine exports (``lianggang export``,
+``/api/v1/exports/…``) write ``headers="codes"``: stable English column codes (``orgunit``,
+``year``, ``note``) that other systems parse, unchanged whatever the language. The downloads
+of the pages write ``headers="labels"``: the columns as given (labels translated by the
+caller) and the demo note's column and sheet in the user's language. In both, a
+:class:`Figure` is a number as the pages publish it: rounded at its decimals, written as a
+plain number in CSV and as a numeric cell with that number format in Excel.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import IO, Any, Literal
 
 from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from lianggang.cells import InertWriter, workbook_bytes
 from lianggang.collection.selectors import datavalues_approved
@@ -53,6 +66,42 @@ ASSESSMENT_COLUMNS = (
 NOTE_COLUMN = "note"
 
 Row = Sequence[Any]
+Headers = Literal["codes", "labels"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as published: its value rounded at ``decimals`` places, and those places."""
+
+    value: float
+    decimals: int
+
+    @property
+    def text(self) -> str:
+        """As CSV writes it: a plain number at its decimals (no thousands separator)."""
+        return f"{self.value:.{self.decimals}f}"
+
+    @property
+    def number_format(self) -> str:
+        """Excel's number format for its decimals: ``0``, ``0.0``, ``0.00`` …"""
+        return "0." + "0" * self.decimals if self.decimals > 0 else "0"
+
+
+def figure(value: float | None, decimals: int) -> Figure | None:
+    """A figure as the pages show it (rounded half away from zero on its exact decimal,
+    :func:`~lianggang.analytics.engine.precision.rounded`); None for a missing one or NaN."""
+    if value is None or value != value:
+        return None
+    return Figure(rounded(value, decimals), decimals)
+
+
+def count(value: float | None) -> int | float | None:
+    """A count (a numerator, a denominator, a raw value) as a whole number where it is whole."""
+    if value is None or value != value:
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
 
 
 def export_values(*, outline: Outline, year: int, orgunit: OrgUnit | None) -> list[Row]:
@@ -135,31 +184,56 @@ EXPORTS = {
 def _cell(v: Any) -> Any:
     if v is None:
         return ""
+    if isinstance(v, Figure):
+        return v.text
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return int(v)
     return v
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Row], stream: IO[str], note: str = "") -> None:
-    """Write a tidy CSV; a non-empty note (the demo label) becomes a last column on every row."""
+def _note_column(headers: Headers) -> str:
+    return NOTE_COLUMN if headers == "codes" else capfirst(_("note"))
+
+
+def write_csv(
+    columns: Sequence[str],
+    rows: Iterable[Row],
+    stream: IO[str],
+    note: str = "",
+    *,
+    headers: Headers = "codes",
+) -> None:
+    """Write a tidy CSV; a non-empty note (the demo label) becomes a last column on every row
+    (headed ``note``, or in the user's language with ``headers="labels"``)."""
     writer = InertWriter(stream, lineterminator="\n")
-    writer.writerow([*columns, NOTE_COLUMN] if note else columns)
+    writer.writerow([*columns, _note_column(headers)] if note else columns)
     for row in rows:
         cells = [_cell(v) for v in row]
         writer.writerow([*cells, note] if note else cells)
 
 
-def write_xlsx(columns: Sequence[str], rows: Iterable[Row], note: str = "") -> bytes:
+def write_xlsx(
+    columns: Sequence[str], rows: Iterable[Row], note: str = "", *, headers: Headers = "codes"
+) -> bytes:
+    """Write a tidy workbook: a :class:`Figure` is a numeric cell with its number format; a
+    non-empty note (the demo label) becomes a last column and a sheet of its own."""
+    labels = headers == "labels"
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "data"
-    ws.append([*columns, NOTE_COLUMN] if note else list(columns))
+    ws.title = _("Data")[:31] if labels else "data"
+    ws.append([*columns, _note_column(headers)] if note else list(columns))
+    if labels:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
     for row in rows:
-        cells = [None if v is None else v for v in row]
+        cells = [v.value if isinstance(v, Figure) else v for v in row]
         ws.append([*cells, note] if note else cells)
+        for cell, v in zip(ws[ws.max_row], row, strict=False):
+            if isinstance(v, Figure):
+                cell.number_format = v.number_format
     ws.freeze_panes = "A2"
     if note:
-        info = wb.create_sheet("说明 note")
+        info = wb.create_sheet(capfirst(_("note"))[:31] if labels else "说明 note")
         info.append([note])
     return workbook_bytes(wb)

@@ -18,6 +18,7 @@ from lianggang.analytics.status import LAGGING
 from lianggang.analytics.status import in_text as status_words
 from lianggang.cells import workbook_bytes
 from lianggang.framework.models import Indicator, Outline
+from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.orgunits.selectors import in_subtree
 
@@ -187,7 +188,9 @@ def followup_update(*, actor: Any, item_id: int, note: str, state: str | None = 
 
 
 def followups_xlsx(items: list[FollowUp], today: dt.date, note: str = "") -> bytes:
-    """The register as an Excel sheet, for the joint meeting."""
+    """The register as an Excel sheet, for the joint meeting: the headers and names in the
+    active language, the due dates as dates, "overdue" as yes or no (the demo note, if any,
+    a first row above the headers)."""
     current = current_judgements(items)
     last_notes: dict[int, str] = {}
     for e in FollowUpEvent.objects.filter(item__in=items).exclude(note="").order_by("at", "pk"):
@@ -219,18 +222,19 @@ def followups_xlsx(items: list[FollowUp], today: dt.date, note: str = "") -> byt
         overdue = item.state in LIVE and item.due_on < today
         ws.append(
             [
-                item.indicator.name,
-                item.orgunit.name,
-                item.department.name,
+                local_name(item.indicator),
+                local_name(item.orgunit),
+                local_name(item.department),
                 status_words(item.status_at_opening),
                 status_words(now.status) if now else "",
                 item.actions,
                 item.due_on,
                 str(ItemState(item.state).label),
-                _("yes") if overdue else "",
+                _("yes") if overdue else _("no"),
                 last_notes.get(item.pk, ""),
             ]
         )
+        ws.cell(row=ws.max_row, column=7).number_format = "yyyy-mm-dd"
     for letter, width in zip("ABCDEFGHIJ", (28, 14, 24, 12, 12, 40, 12, 10, 8, 40), strict=True):
         ws.column_dimensions[letter].width = width
     return workbook_bytes(wb)

@@ -13,10 +13,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
+from lianggang.analytics.exports import count
 from lianggang.cells import InertWriter
 from lianggang.collection import selectors
 from lianggang.collection.access import (
@@ -30,6 +32,7 @@ from lianggang.collection.access import (
 from lianggang.collection.errors import CollectionError, Forbidden, NotFound
 from lianggang.collection.models import (
     Channel,
+    DataValueAudit,
     Round,
     RoundState,
     SubmissionState,
@@ -324,7 +327,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @collection_view
 def round_audit(request: HttpRequest, year: int) -> HttpResponse:
-    """Every change of every value of the round that the user may see, as CSV."""
+    """Every change of every value of the round that the user may see, as CSV: the headers in
+    the page's language, the values as plain numbers (whole where whole)."""
     rows = (
         audit_visible_to(request.user)
         .filter(submission__round__year=year)
@@ -335,37 +339,50 @@ def round_audit(request: HttpRequest, year: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="audit-{year}.csv"'
     response.write("\ufeff")
     writer = InertWriter(response)
-    writer.writerow(
-        [
-            "at",
-            "user",
-            "channel",
-            "orgunit",
-            "data_element",
-            "disaggregation",
-            "year",
-            "old_value",
-            "new_value",
-            "old_comment",
-            "new_comment",
-            "reason",
-        ]
-    )
+    writer.writerow(_audit_header())
     for a in rows.iterator(chunk_size=2000):
+        old, new = count(a.old_value), count(a.new_value)
         writer.writerow(
             [
-                timezone.localtime(a.at).isoformat(timespec="seconds"),
+                timezone.localtime(a.at).strftime("%Y-%m-%d %H:%M:%S"),
                 a.actor.get_username(),
-                a.channel,
+                a.get_channel_display(),
                 a.orgunit.code,
                 a.element.code,
                 a.disaggregation,
                 a.year,
-                "" if a.old_value is None else a.old_value,
-                "" if a.new_value is None else a.new_value,
+                "" if old is None else old,
+                "" if new is None else new,
                 a.old_comment,
                 a.new_comment,
                 a.reason,
             ]
         )
     return response
+
+
+def _audit_header() -> list[str]:
+    """The audit CSV's headers in the page's language: the audit's own field names, the keys
+    (written as codes, which other files join on) said to be codes."""
+    field = DataValueAudit._meta.get_field
+
+    def name(f: str) -> str:
+        return str(capfirst(field(f).verbose_name))  # type: ignore[union-attr]
+
+    def code(f: str) -> str:
+        return _("%(field)s code") % {"field": name(f)}
+
+    return [
+        name("at"),
+        name("actor"),
+        name("channel"),
+        code("orgunit"),
+        code("element"),
+        name("disaggregation"),
+        name("year"),
+        name("old_value"),
+        name("new_value"),
+        name("old_comment"),
+        name("new_comment"),
+        name("reason"),
+    ]

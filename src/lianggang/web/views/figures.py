@@ -303,13 +303,16 @@ def _nan(x: float | None) -> float | None:
 def _indicator_export(
     indicator: Indicator, table: list[dict[str, Any]], year: int | None, fmt: str
 ) -> HttpResponse:
-    """The table of the indicator page, exactly as shown, as CSV or Excel."""
-    from lianggang.analytics.exports import write_csv, write_xlsx
+    """The table of the indicator page as CSV or Excel, ready for analysis: the figures as
+    numbers rounded as the page shows them (at the indicator's decimals), the counts whole,
+    the "unstable" mark in a column of its own, the headers in the page's language."""
+    from lianggang.analytics.exports import count, figure, write_csv, write_xlsx
     from lianggang.demo.services import demo_note
 
     from ..presentation import status_label
     from ..templatetags.lianggang import tr
 
+    decimals = indicator.decimals
     columns = [
         _("Org unit"),
         _("Year"),
@@ -325,24 +328,25 @@ def _indicator_export(
     rows = []
     for row in table:
         v, a = row["latest"], row["assessment"]
+        has_value = v is not None and v.value is not None
         rows.append(
             [
                 tr(row["unit"]),
                 year,
-                v.value if v else None,
-                v.numerator if v else None,
-                v.denominator if v else None,
-                v.ci_low if v else None,
-                v.ci_high if v else None,
-                (_("yes") if v.unstable else "") if v else "",
+                figure(v.value, decimals) if v else None,
+                count(v.numerator) if v else None,
+                count(v.denominator) if v else None,
+                figure(v.ci_low, decimals) if v else None,
+                figure(v.ci_high, decimals) if v else None,
+                (_("yes") if v.unstable else _("no")) if has_value else "",
                 v.get_source_display() if v else "",
                 status_label(a.status) if a else "",
             ]
         )
     note = demo_note()
-    name = f"{indicator.name}.{fmt}"
+    name = f"{tr(indicator)}.{fmt}"
     if fmt == "xlsx":
-        return download(write_xlsx(columns, rows, note), XLSX, name)
+        return download(write_xlsx(columns, rows, note, headers="labels"), XLSX, name)
     buffer = io.StringIO()
-    write_csv(columns, rows, buffer, note)
+    write_csv(columns, rows, buffer, note, headers="labels")
     return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", name)

@@ -166,4 +166,4 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def register_export(request: HttpRequest) -> HttpResponse:
     content = followups_xlsx(_items(request), timezone.localdate(), demo_note())
-    return download(content, XLSX, "督办.xlsx")
+    return download(content, XLSX, _("Follow-up register") + ".xlsx")

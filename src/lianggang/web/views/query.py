@@ -1,20 +1,22 @@
 """The query page: indicators × org units × years (× breakdown) → a pivot table → export.
 
 The selection lives in the URL (a GET form), so a query can be bookmarked and shared; the
-exports (CSV, Excel) are exactly the table shown.
+exports (CSV, Excel) are the table shown, ready for analysis: the figures as numbers rounded
+as the page shows them, the "unstable" mark of each year in a column of its own, the headers
+in the page's language.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from lianggang.analytics.exports import write_xlsx
+from lianggang.analytics.exports import Figure, figure, write_csv, write_xlsx
 from lianggang.analytics.models import IndicatorValue
 from lianggang.analytics.query import (
     FIRST_YEAR,
@@ -24,7 +26,6 @@ from lianggang.analytics.query import (
     query_select,
     query_values,
 )
-from lianggang.cells import InertWriter
 from lianggang.demo.services import demo_note
 from lianggang.framework.models import DisaggregationOption, Indicator, Outline
 from lianggang.interop.exporting import jsonstat_of_figures, query_figure_rows
@@ -37,9 +38,14 @@ from ._shared import XLSX, download, figures_page
 
 @dataclass
 class Pivot:
+    """The table as shown (``columns``, ``rows`` of text) and as exported (``export_columns``,
+    ``export_rows``: the figures as numbers, then each year's "unstable" mark)."""
+
     columns: list[str]
     rows: list[list[str]]
     numeric: list[bool]
+    export_columns: list[str] = field(default_factory=list)
+    export_rows: list[list[str | Figure | None]] = field(default_factory=list)
 
 
 def _selection(request: HttpRequest) -> tuple[Selection, list[str]]:
@@ -74,36 +80,48 @@ def _pivot(sel: Selection) -> Pivot:
     names = {o.code: tr(o) for o in options}
     breakdowns = [*names, *sorted(present - set(names))]
     rows = []
+    export_rows: list[list[str | Figure | None]] = []
     for ind in sel.indicators:
         for unit in sel.units:
             for dis in ["total", *breakdowns]:
                 if dis != "total" and not any((ind.pk, unit.pk, dis, y) in cell for y in sel.years):
                     continue
-                figures = []
+                texts, numbers, marks = [], [], []
                 for y in sel.years:
                     v = cell.get((ind.pk, unit.pk, dis, y))
-                    text = (
-                        "" if v is None or v.value is None else format_value(v.value, ind.decimals)
-                    )
-                    figures.append(text + ("*" if v is not None and v.unstable else ""))
-                rows.append([tr(ind), ind.unit, tr(unit), names.get(dis, _("total")), *figures])
+                    has_value = v is not None and v.value is not None
+                    unstable = v is not None and v.unstable
+                    text = format_value(v.value, ind.decimals) if v and has_value else ""
+                    texts.append(text + ("*" if unstable else ""))
+                    numbers.append(figure(v.value, ind.decimals) if v else None)
+                    marks.append((_("yes") if unstable else _("no")) if has_value else "")
+                labels = [tr(ind), ind.unit, tr(unit), names.get(dis, _("total"))]
+                rows.append([*labels, *texts])
+                export_rows.append([*labels, *numbers, *marks])
     return Pivot(
         columns=[_("Indicator"), _("Unit"), _("Org unit"), _("Breakdown"), *map(str, sel.years)],
         rows=rows,
         numeric=[False, False, False, False, *([True] * len(sel.years))],
+        export_columns=[
+            _("Indicator"),
+            _("Unit"),
+            _("Org unit"),
+            _("Breakdown"),
+            *map(str, sel.years),
+            *(_("Unstable in %(year)s (fewer than 20 events)") % {"year": y} for y in sel.years),
+        ],
+        export_rows=export_rows,
     )
 
 
 def _export(pivot: Pivot, fmt: str) -> HttpResponse:
     note = demo_note()
     name = f"{_('query')}.{fmt}"
+    columns, rows = pivot.export_columns, pivot.export_rows
     if fmt == "xlsx":
-        return download(write_xlsx(pivot.columns, pivot.rows, note), XLSX, name)
+        return download(write_xlsx(columns, rows, note, headers="labels"), XLSX, name)
     buffer = io.StringIO()
-    writer = InertWriter(buffer, lineterminator="\n")
-    writer.writerow([*pivot.columns, *(["note"] if note else [])])
-    for row in pivot.rows:
-        writer.writerow([*row, *([note] if note else [])])
+    write_csv(columns, rows, buffer, note, headers="labels")
     # A BOM so that Excel opens the Chinese text as UTF-8.
     return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", name)
 
