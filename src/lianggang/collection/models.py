@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -314,6 +315,17 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left} {self.get_operator_display()} {self.right}"
+
+    def clean(self) -> None:
+        """Refuse expressions that do not parse or name undefined elements or breakdowns."""
+        from .validation import rule_problems
+
+        errors: dict[str, list[str]] = {}
+        for field, message in rule_problems(self):
+            if getattr(self, field):  # a blank side is already refused as a required field
+                errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ValidationNote(models.Model):

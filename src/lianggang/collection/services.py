@@ -594,10 +594,62 @@ def shipped_rules_path() -> Path:
     return Path(str(resources.files("lianggang") / "data" / "frameworks" / "validation.yaml"))
 
 
+class RuleFileError(ValueError):
+    """A validation rule file refused: each problem names the rule (nothing of it is loaded)."""
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__("\n".join(f"{path.name}: {p}" for p in self.problems))
+
+
+_RULE_REQUIRED = ("left", "operator", "right", "severity", "message")
+
+
+def _rule_file_problems(rules: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What is wrong with the rules read from a file: keys missing, values not allowed, and the
+    expressions' syntax and names (``validation.rule_problems``, as on saving in the admin)."""
+    from .models import MissingValues, Operator
+    from .validation import known_elements, rule_problems
+
+    choices_of: dict[str, Any] = {
+        "operator": Operator,
+        "severity": Severity,
+        "missing": MissingValues,
+    }
+    known = known_elements()
+    problems: list[str] = []
+    for code, r in rules.items():
+        for key in (k for k in _RULE_REQUIRED if k not in r):
+            problems.append(str(_("%(rule)s: “%(key)s” is missing") % {"rule": code, "key": key}))
+        for key, choices in choices_of.items():
+            if key in r and str(r[key]) not in choices.values:
+                problems.append(
+                    str(
+                        _("%(rule)s: “%(key)s”: “%(value)s” is not one of %(allowed)s")
+                        % {
+                            "rule": code,
+                            "key": key,
+                            "value": r[key],
+                            "allowed": ", ".join(choices.values),
+                        }
+                    )
+                )
+        if "left" in r and "right" in r:
+            rule = ValidationRule(code=code, left=str(r["left"]), right=str(r["right"]))
+            problems.extend(message for _field, message in rule_problems(rule, known))
+    return problems
+
+
 @transaction.atomic
 def validation_rules_load(*, path: Path | None = None) -> int:
-    """Load the shipped rules and derive numerator ≤ denominator for every proportion."""
-    data = yaml.safe_load((path or shipped_rules_path()).read_text(encoding="utf-8"))
+    """Load the shipped rules and derive numerator ≤ denominator for every proportion.
+
+    Every rule is checked first (its keys, values and expressions); a file with any problem is
+    refused whole (``RuleFileError`` naming each rule and problem) and nothing is written.
+    """
+    path = path or shipped_rules_path()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     rules: dict[str, dict[str, Any]] = {r.pop("code"): r for r in data["rules"]}
     for ind in Indicator.objects.filter(kind=Kind.PROPORTION).select_related(
         "numerator", "denominator"
@@ -614,12 +666,15 @@ def validation_rules_load(*, path: Path | None = None) -> int:
                 "message": f"{ind.numerator.name}不能大于{ind.denominator.name}",
             },
         )
+    problems = _rule_file_problems(rules)
+    if problems:
+        raise RuleFileError(path, problems)
     changed = 0
     for code, r in rules.items():
         _obj, created = ValidationRule.objects.update_or_create(
             code=code,
             defaults={
-                "left": r["left"],
+                "left": str(r["left"]),
                 "operator": r["operator"],
                 "right": str(r["right"]),
                 "missing": r.get("missing", "skip_if_any"),

@@ -1,21 +1,30 @@
 """Validation of entered values: rules (left operator right) and outliers against history.
 
-Expressions are data element codes combined with + − × ÷, parentheses and numbers;
-``element.option`` names a breakdown (``maternal_deaths.urban``). They are parsed with Python's
-``ast`` and only those nodes are accepted.
+Expressions are data element codes combined with + − × ÷ (or + - * /), parentheses and numbers;
+``element.option`` names a breakdown (``maternal_deaths.urban``). The full-width forms typed with
+a Chinese input method (＋ － （ ） ０–９) are read as their ASCII forms. They are parsed with
+Python's ``ast`` and only those nodes are accepted.
 
 >>> e = Expression("maternal_deaths.urban + maternal_deaths.rural")
 >>> sorted(e.references)
 [('maternal_deaths', 'rural'), ('maternal_deaths', 'urban')]
 >>> e.evaluate({("maternal_deaths", "urban"): 1.0, ("maternal_deaths", "rural"): 2.0})
 3.0
+>>> Expression("（a － b）× 2 ÷ 4").evaluate({("a", "total"): 5.0, ("b", "total"): 1.0})
+2.0
+
+A rule is checked when saved (``ValidationRule.clean``, ``validation_rules_load``) by
+``rule_problems``; a rule that still cannot be used at validation time (stored before that check,
+or naming an element since removed) is skipped and logged, never failing the other rules.
 """
 
 from __future__ import annotations
 
 import ast
+import logging
 import math
 import operator as op
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +32,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from lianggang.framework.models import DataElement, DisaggregationOption
 
 from .models import (
     DataValue,
@@ -34,24 +45,90 @@ from .models import (
     ValidationRule,
 )
 
+logger = logging.getLogger(__name__)
+
 Cell = tuple[str, str]  # element code, disaggregation
 TOTAL = "total"
 _BINOPS: dict[type, Any] = {ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: op.truediv}
 
+# One character for one: a position in the normalised text is the same in the text as typed.
+_NORMAL = str.maketrans(
+    {
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # full-width ASCII forms
+        "\u3000": " ",  # ideographic space
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        "×": "*",
+        "∗": "*",
+        "⋅": "*",
+        "÷": "/",
+        "∕": "/",
+        "−": "-",  # U+2212 minus sign
+    }
+)
+_TOKEN = re.compile(r"\d*\.?\d+(?:[eE][-+]?\d+)?|\w+|\S")
+
+
+def normalise(text: str) -> str:
+    """The expression with × ÷ − and full-width forms as * / - and ASCII (same length).
+
+    >>> normalise("（a＋b）×2÷c−1")
+    '(a+b)*2/c-1'
+    """
+    return text.translate(_NORMAL)
+
 
 class ExpressionError(ValueError):
-    pass
+    """An expression that cannot be read; the message (translated) says what is wrong."""
+
+
+def _near(text: str, pos: int) -> str:
+    """The token at ``pos`` in ``text`` with the one before it (what a syntax error points at)."""
+    tokens = list(_TOKEN.finditer(text))
+    if not tokens:
+        return text
+    at = next((i for i, t in enumerate(tokens) if t.end() > pos), len(tokens) - 1)
+    start = tokens[max(at - 1, 0)].start()
+    return text[start : tokens[at].end()]
 
 
 class Expression:
     def __init__(self, text: str) -> None:
         self.text = text
+        typed = text.strip()
+        source = normalise(typed)
+        if not source.strip():
+            raise ExpressionError(_("empty expression"))
+        self._typed, self._source = typed, source
+        depth = 0
+        for ch in source:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth < 0:
+                break
+        if depth:
+            raise ExpressionError(_("unbalanced parentheses"))
         try:
-            self._tree = ast.parse(text.strip(), mode="eval").body
+            self._tree = ast.parse(source, mode="eval").body
         except SyntaxError as exc:
-            raise ExpressionError(f"cannot read expression {text!r}") from exc
+            pos = (exc.offset or 0) - 1
+            if pos < 0 or pos >= len(source):
+                raise ExpressionError(
+                    _("incomplete expression after “%(text)s”")
+                    % {"text": _TOKEN.findall(typed)[-1]}
+                ) from exc
+            raise ExpressionError(
+                _("syntax error at “%(text)s”") % {"text": _near(typed, pos)}
+            ) from exc
         self.references: set[Cell] = set()
         self._check(self._tree)
+
+    def _segment(self, node: ast.AST) -> str:
+        """The node's text as typed (ast columns count UTF-8 bytes; the expression is one line)."""
+        raw = self._source.encode()
+        start = len(raw[: node.col_offset].decode())  # type: ignore[attr-defined]
+        end = len(raw[: node.end_col_offset].decode())  # type: ignore[attr-defined]
+        return self._typed[start:end]
 
     def _check(self, node: ast.AST) -> None:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
@@ -59,14 +136,37 @@ class Expression:
             self._check(node.right)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             self._check(node.operand)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
             pass
         elif isinstance(node, ast.Name):
             self.references.add((node.id, TOTAL))
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             self.references.add((node.value.id, node.attr))
         else:
-            raise ExpressionError(f"{self.text!r}: only element codes, numbers and + - * / allowed")
+            raise ExpressionError(
+                _(
+                    "only data element codes, numbers, + − × ÷ and parentheses are allowed, "
+                    "not “%(text)s”"
+                )
+                % {"text": self._segment(node)}
+            )
+
+    def unknown(self, known: Known) -> list[str]:
+        """What this expression names that is not defined: elements, breakdowns of elements."""
+        problems = []
+        for element, option in sorted(self.references):
+            if element not in known:
+                problems.append(_("unknown data element “%(element)s”") % {"element": element})
+            elif option not in known[element]:
+                problems.append(
+                    _("data element “%(element)s” has no breakdown “%(option)s”")
+                    % {"element": element, "option": option}
+                )
+        return problems
 
     def evaluate(
         self, values: Mapping[Cell, float], *, missing_as_zero: bool = False
@@ -95,6 +195,43 @@ class Expression:
             return 0.0 if missing_as_zero else None
 
         return ev(self._tree)
+
+
+Known = Mapping[str, frozenset[str]]  # element code -> the breakdowns it may carry ("total" too)
+
+
+def known_elements() -> dict[str, frozenset[str]]:
+    """Every data element with the breakdown options of its categories (and ``total``)."""
+    options_of: dict[str, set[str]] = {}
+    for category, option in DisaggregationOption.objects.values_list("category__code", "code"):
+        options_of.setdefault(category, set()).add(option)
+    return {
+        code: frozenset({TOTAL, *(o for c in (cats or []) for o in options_of.get(c, ()))})
+        for code, cats in DataElement.objects.values_list("code", "disaggregations")
+    }
+
+
+def expression_problems(text: str, known: Known) -> list[str]:
+    """What is wrong with one expression (syntax, or names not defined); empty when nothing."""
+    try:
+        return Expression(text).unknown(known)
+    except ExpressionError as exc:
+        return [str(exc)]
+
+
+def rule_problems(rule: ValidationRule, known: Known | None = None) -> list[tuple[str, str]]:
+    """(field, message) for each problem of a rule's expressions; the message names the rule's
+    code, the side and the problem: ``births-ratio: left: unknown data element “birth_total”``."""
+    known = known_elements() if known is None else known
+    code = rule.code or "?"
+    found = []
+    for field, side in (
+        ("left", _("%(rule)s: left: %(problem)s")),
+        ("right", _("%(rule)s: right: %(problem)s")),
+    ):
+        for problem in expression_problems(str(getattr(rule, field)), known):
+            found.append((field, side % {"rule": code, "problem": problem}))
+    return found
 
 
 @dataclass(frozen=True)
@@ -148,13 +285,36 @@ class CompiledRule:
     elements: frozenset[str]
 
 
-def compiled_rules() -> list[CompiledRule]:
-    """The enabled rules with the elements each refers to (parsed once per call)."""
+def compiled_rules(known: Known | None = None) -> list[CompiledRule]:
+    """The enabled rules with the elements each refers to (parsed once per call).
+
+    A rule that cannot be used (it does not parse, or names an element or a breakdown not
+    defined) is left out and logged: it never stops the other rules. The admin's list of
+    validation rules shows the problem.
+    """
+    known = known_elements() if known is None else known
     result = []
     for rule in ValidationRule.objects.filter(enabled=True):
-        refs = Expression(rule.left).references | Expression(rule.right).references
+        try:
+            left, right = Expression(rule.left), Expression(rule.right)
+            problems = left.unknown(known) + right.unknown(known)
+        except ExpressionError as exc:
+            problems = [str(exc)]
+        if problems:
+            logger.warning("validation rule %s skipped: %s", rule.code, "; ".join(problems))
+            continue
+        refs = left.references | right.references
         result.append(CompiledRule(rule, frozenset(e for e, _d in refs)))
     return result
+
+
+def _checked(rule: ValidationRule, values: Mapping[Cell, float]) -> Finding | None:
+    """check_rule, but a rule that fails (a stored operator not known…) is skipped and logged."""
+    try:
+        return check_rule(rule, values)
+    except (ExpressionError, ValueError, KeyError, TypeError, ArithmeticError) as exc:
+        logger.warning("validation rule %s skipped: %s", rule.code, exc)
+        return None
 
 
 def rules_for(
@@ -300,7 +460,7 @@ def validate_many(
             else {e.code for e in sub.data_set.elements.all()}
         )
         findings = [
-            f for rule in rules_for(elements, rules) if (f := check_rule(rule, own)) is not None
+            f for rule in rules_for(elements, rules) if (f := _checked(rule, own)) is not None
         ]
         result[sub.pk] = findings + outliers(sub, own, wanted[sub.pk], history)
     return result
