@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import IO
 
 from . import admin, analytics, backup, exchange, ledger, report, serve, setup  # noqa: F401
+from . import round as round_command  # noqa: F401
 from .common import setup_django
 from .registry import COMMANDS, in_order
 from .serve import task_worker
@@ -30,6 +31,7 @@ ORDER = (
     "orgunits",
     "framework",
     "demo",
+    "round",
     "analytics",
     "assess",
     "export",

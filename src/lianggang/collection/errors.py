@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     ROUND_EXISTS = "round_exists"
     ROUND_NOT_OPEN = "round_not_open"
+    ROUND_NOT_CLOSED = "round_not_closed"
     BAD_TRANSITION = "bad_transition"
     LOCKED = "locked"
     REASON_REQUIRED = "reason_required"
@@ -32,6 +33,7 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.FORBIDDEN: _("Your role does not allow this."),
     ErrorCode.ROUND_EXISTS: _("A round for %(year)s already exists."),
     ErrorCode.ROUND_NOT_OPEN: _("The %(year)s round is not open."),
+    ErrorCode.ROUND_NOT_CLOSED: _("The %(year)s round is not closed."),
     ErrorCode.BAD_TRANSITION: _("You cannot %(action)s a submission that is %(state)s."),
     ErrorCode.LOCKED: _("This submission is %(state)s: its values are locked."),
     ErrorCode.REASON_REQUIRED: _("Give a reason."),

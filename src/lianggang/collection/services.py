@@ -119,6 +119,20 @@ def round_close(*, actor: User, round_id: int) -> Round:
     return rnd
 
 
+@transaction.atomic
+def round_reopen(*, actor: User, round_id: int) -> Round:
+    """Open a closed round again (a late correction); its submissions keep their states."""
+    access_rounds(actor)
+    rnd = Round.objects.select_for_update().get(pk=round_id)
+    if rnd.state != RoundState.CLOSED:
+        raise CollectionError(ErrorCode.ROUND_NOT_CLOSED, year=rnd.year)
+    rnd.state = RoundState.OPEN
+    rnd.closed_at = None
+    rnd.closed_by = None
+    rnd.save(update_fields=["state", "closed_at", "closed_by"])
+    return rnd
+
+
 # Values ---------------------------------------------------------------------------------------
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
