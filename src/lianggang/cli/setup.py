@@ -36,10 +36,18 @@ def _cmd_setup(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         return code
     from django.utils.translation import gettext as _
 
-    from lianggang.collection.services import data_sets_ensure, validation_rules_load
+    from lianggang.collection.services import (
+        RuleFileError,
+        data_sets_ensure,
+        validation_rules_load,
+    )
 
     data_sets_ensure()
-    rules = validation_rules_load()
+    try:
+        rules = validation_rules_load()
+    except RuleFileError as exc:
+        err.write(f"{exc}\n")
+        return 1
     out.write(_("Data sets and validation rules ready (%(n)d rules new).\n") % {"n": rules})
     _ledger_key_ensure(out)
     return 0
