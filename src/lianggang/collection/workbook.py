@@ -5,6 +5,10 @@ codes, C–G what the officer reads (element, breakdown, unit, the two previous 
 value to enter and I a comment. A very hidden ``meta`` sheet names the data set, the year and,
 per sheet, the org unit and a signature (HMAC with the secret key) of the codes, so that a
 changed code or a template of another data set or year is refused.
+
+A template saved again as a legacy ``.xls`` (WPS, old Excel) is read too: its sheets, the ``meta``
+sheet (hidden or not) and the signatures are cell values, which an .xls keeps; formulas come as
+their saved results. A workbook locked with a password is refused with a message that says so.
 """
 
 from __future__ import annotations
@@ -25,7 +29,18 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from lianggang.cells import UnsafeUpload, check_xlsx, restore, workbook_bytes
+from lianggang.cells import (
+    NotAWorkbook,
+    NotText,
+    UnsafeUpload,
+    check_xlsx,
+    csv_delimiter,
+    decode_text,
+    is_ole2,
+    read_xls,
+    restore,
+    workbook_bytes,
+)
 
 from .models import Submission
 from .selectors import submission_grid
@@ -156,8 +171,9 @@ def template_workbook(submissions: list[Submission]) -> bytes:
     return workbook_bytes(wb)
 
 
-def read_workbook(content: bytes, *, max_bytes: int | None = None) -> ReadResult:
-    """Read a filled-in template; every problem is collected with its sheet, row and column."""
+def read_workbook(content: bytes, *, max_bytes: int | None = None, name: str = "") -> ReadResult:
+    """Read a filled-in template (.xlsx or .xls); every problem is collected with its sheet,
+    row and column. ``name``, the file's, goes into the messages about the whole file."""
     result = ReadResult()
     limit = max_bytes or int(getattr(settings, "LIANGGANG_UPLOAD_MAX_BYTES", MAX_BYTES_DEFAULT))
     if len(content) > limit:
@@ -168,19 +184,27 @@ def read_workbook(content: bytes, *, max_bytes: int | None = None) -> ReadResult
             )
         )
         return result
-    if not zipfile.is_zipfile(io.BytesIO(content)):
+    xls = is_ole2(content)  # a legacy .xls, or a workbook with a password
+    if not xls and not zipfile.is_zipfile(io.BytesIO(content)):
         result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
         return result
     try:
-        check_xlsx(content)
+        check_xlsx(content, name)
     except UnsafeUpload as exc:
         result.problems.append(Problem(str(exc)))
         return result
+    formulas_wb: Any
     try:
-        # Read-only (streaming) mode, and the cached results of formulas read only when a
-        # formula is found: several times faster on large workbooks.
-        formulas_wb = load_workbook(io.BytesIO(content), data_only=False, read_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        if xls:
+            formulas_wb = read_xls(content, name)  # values only: formulas as their results
+        else:
+            # Read-only (streaming) mode, and the cached results of formulas read only when a
+            # formula is found: several times faster on large workbooks.
+            formulas_wb = load_workbook(io.BytesIO(content), data_only=False, read_only=True)
+    except UnsafeUpload as exc:
+        result.problems.append(Problem(str(exc)))
+        return result
+    except (NotAWorkbook, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
         return result
     if META not in formulas_wb.sheetnames:
@@ -204,7 +228,7 @@ def read_workbook(content: bytes, *, max_bytes: int | None = None) -> ReadResult
             result.problems.append(Problem(_("The sheet is missing."), sheet=str(title)))
             continue
         _read_sheet(formulas_wb[title], str(orgunit), str(signature), result, with_formulas)
-    if with_formulas:
+    if with_formulas and not xls:  # an .xls holds no formula text: "=…" there is typed text
         _resolve_formulas(content, with_formulas, result)
     return result
 
@@ -299,15 +323,16 @@ def _read_sheet(
         )
 
 
-def read_csv(content: bytes) -> ReadResult:
-    """Read a CSV in the columns of `lianggang export values`."""
+def read_csv(content: bytes, *, name: str = "") -> ReadResult:
+    """Read a CSV in the columns of `lianggang export values`: UTF-8, UTF-16 or GB18030 text
+    (see :func:`~lianggang.cells.decode_text`), comma- or tab-separated."""
     result = ReadResult()
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.problems.append(Problem(_("The CSV file is not UTF-8 text.")))
+        text = decode_text(content, name)
+    except NotText as exc:
+        result.problems.append(Problem(str(exc)))
         return result
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:

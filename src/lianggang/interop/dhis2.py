@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from lianggang.cells import InertWriter, restore
+from lianggang.cells import InertWriter, NotText, csv_delimiter, decode_text, restore
 from lianggang.collection.workbook import RawValue
 
 from .model import (
@@ -182,15 +182,16 @@ def read_json(content: bytes) -> Parsed:
     return parsed
 
 
-def read_csv(content: bytes, *, first_row_is_header: bool = True) -> Parsed:
-    """DHIS2's CSV: columns by position, the first line a header unless told otherwise."""
+def read_csv(content: bytes, *, first_row_is_header: bool = True, name: str = "") -> Parsed:
+    """DHIS2's CSV: columns by position, the first line a header unless told otherwise; UTF-8,
+    UTF-16 or GB18030 text (see :func:`~lianggang.cells.decode_text`), comma- or tab-separated."""
     parsed = Parsed()
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parsed.conflicts.append(Conflict(_("The CSV file is not UTF-8 text."), code="E7600"))
+        text = decode_text(content, name)
+    except NotText as exc:
+        parsed.conflicts.append(Conflict(str(exc), code="E7600"))
         return parsed
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     index = 0
     for line, cells in enumerate(rows, start=1):
         if line == 1 and first_row_is_header:
@@ -346,7 +347,7 @@ def import_json(content: bytes, settings: ImportSettings, name: str) -> Parsed:
 
 
 def import_csv(content: bytes, settings: ImportSettings, name: str) -> Parsed:
-    return read_csv(content, first_row_is_header=settings.first_row_is_header)
+    return read_csv(content, first_row_is_header=settings.first_row_is_header, name=name)
 
 
 def export_json(source: ExportSource) -> bytes:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from lianggang.cells import NotAWorkbook, UnsafeUpload, is_ole2, read_xls
 from lianggang.collection.workbook import (
     CSV_COLUMNS,
     META,
@@ -34,19 +35,32 @@ def from_read_result(read: ReadResult) -> Parsed:
     return parsed
 
 
-def read_tidy_csv(content: bytes) -> Parsed:
-    return from_read_result(read_csv(content))
+def read_tidy_csv(content: bytes, name: str = "") -> Parsed:
+    return from_read_result(read_csv(content, name=name))
 
 
-def read_xlsx(content: bytes) -> Parsed:
-    """A filled-in template, or a tidy sheet as ``export values --format xlsx`` writes it."""
+def read_xlsx(content: bytes, name: str = "") -> Parsed:
+    """A filled-in template, or a tidy sheet as ``export values --format xlsx`` writes it; in
+    an .xlsx or a legacy .xls."""
+    wb: Any
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return from_read_result(read_workbook(content))  # its own clear message
+        if is_ole2(content):
+            wb = read_xls(content, name)
+        else:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (
+        UnsafeUpload,
+        NotAWorkbook,
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+    ):
+        return from_read_result(read_workbook(content, name=name))  # its own clear message
     if META in wb.sheetnames:
         wb.close()
-        return from_read_result(read_workbook(content))
+        return from_read_result(read_workbook(content, name=name))
     parsed = Parsed()
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
@@ -100,8 +114,8 @@ def read_xlsx(content: bytes) -> Parsed:
 
 
 def import_csv(content: bytes, settings: ImportSettings, name: str) -> Parsed:
-    return read_tidy_csv(content)
+    return read_tidy_csv(content, name)
 
 
 def import_xlsx(content: bytes, settings: ImportSettings, name: str) -> Parsed:
-    return read_xlsx(content)
+    return read_xlsx(content, name)
