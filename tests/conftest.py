@@ -47,6 +47,16 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # A page asked for in English (the language cookie) leaves English active in the thread
+    # after the request; each test starts in the site's default language, Chinese.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache() -> None:
     # Each test rolls its writes back, figures version included; pages cached by an earlier
     # test must not answer for this one's data.

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from lianggang.accounts.models import Role
 from lianggang.collection.models import Round, Submission, ValidationRule
@@ -28,6 +30,14 @@ from lianggang.collection.validation import (
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The messages are checked in English; their Chinese is the catalogue's.
+    with translation.override("en"):
+        yield
+
 
 ADD_URL = "/admin/collection/validationrule/add/"
 LIST_URL = "/admin/collection/validationrule/"
