@@ -2,6 +2,11 @@
 
 Nothing is written unless every value is valid; applying runs in one transaction and refuses
 the whole import if a value changed since the plan was made.
+
+A department workbook holds a sheet per org unit, some of them no longer editable (approved).
+Such a sheet uploaded unchanged is skipped with a note, not refused; a changed value in it is
+refused, naming the sheet, the cell and the stored and uploaded values. A sheet removed from the
+workbook is not imported (noted in the preview): nothing stored is ever deleted by omission.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import DataElement, DisaggregationOption
@@ -24,7 +30,7 @@ from .access import Action, access_submission, role_allows, submissions_visible_
 from .models import Channel, DataSet, DataValue, PendingImport, RoundState, Submission
 from .services import EDITABLE, Entry, datavalues_save_many, parse_number
 from .validation import Cell, Finding, validate_many
-from .workbook import Problem, RawValue, ReadResult
+from .workbook import COMMENT_COL, Problem, RawValue, ReadResult, lock_reason
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,36 @@ class Stored(NamedTuple):
     version: int
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An org unit (a sheet) the import leaves alone: locked and unchanged, or removed."""
+
+    orgunit: str
+    sheet: str
+    reason: str  # why it is locked (its state), "" if it is open
+    removed: bool
+
+    def __str__(self) -> str:
+        args = {"orgunit": self.orgunit, "state": self.reason}
+        if self.reason and not self.removed:
+            return _("%(orgunit)s: %(state)s, values unchanged, skipped.") % args
+        if self.reason:
+            return _("%(orgunit)s: %(state)s, sheet removed from the workbook, skipped.") % args
+        return (
+            _(
+                "%(orgunit)s: sheet removed from the workbook, nothing imported for it; its "
+                "stored values are kept."
+            )
+            % args
+        )
+
+
 @dataclass
 class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
     # What the checks would find once the changes are applied: (org unit, finding). They do
     # not stop the import; errors will stop the submission.
     findings: list[tuple[str, Finding]] = field(default_factory=list)
@@ -108,6 +139,8 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
         else set()
     )
     seen: dict[tuple[str, str, str, int], RawValue] = {}
+    locked: dict[int, tuple[Submission, str]] = {}
+    locked_changed: set[int] = set()
     for raw in read.values:
         element = elements.get(raw.element)
         if element is None:
@@ -170,14 +203,11 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             )
             continue
         if sub.state not in EDITABLE or sub.round.state != RoundState.OPEN:
-            plan.problems.append(
-                Problem(
-                    _("The submission of %(orgunit)s is %(state)s: its values are locked.")
-                    % {"orgunit": sub.orgunit.name, "state": sub.get_state_display()},
-                    sheet=raw.sheet,
-                    row=raw.row,
-                )
-            )
+            locked.setdefault(sub.pk, (sub, raw.sheet))
+            refused = _locked_changes(sub, raw, existing.get(key))
+            if refused:
+                locked_changed.add(sub.pk)
+                plan.problems.extend(refused)
             continue
         try:
             new = parse_number(raw.value)
@@ -227,9 +257,75 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                 raw.row,
             )
         )
+    for pk, (sub, sheet) in locked.items():
+        if pk not in locked_changed:
+            plan.skipped.append(Skipped(sub.orgunit.name, sheet, lock_reason(sub), False))
+    _skip_missing(plan, read, submissions, target)
     if plan.ok and plan.changes:
         _check_after(plan, submissions)
     return plan
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _locked_changes(sub: Submission, raw: RawValue, current: Stored | None) -> list[Problem]:
+    """What a value read for a locked submission would change: one problem per changed cell."""
+    try:
+        new: object = parse_number(raw.value)
+    except ValueError:
+        new = raw.value  # text where a number was: a change
+    pairs = [
+        (raw.column, current.value if current else None, new, raw.value),
+        (
+            get_column_letter(COMMENT_COL) if raw.sheet else "comment",
+            current.comment if current else "",
+            raw.comment,
+            raw.comment,
+        ),
+    ]
+    locked = _("The submission of %(orgunit)s is %(state)s: its values are locked.") % {
+        "orgunit": sub.orgunit.name,
+        "state": lock_reason(sub),
+    }
+    problems = []
+    for column, stored, uploaded, shown in pairs:
+        if stored == uploaded or (stored is None and uploaded in (None, "")):
+            continue
+        values = {"stored": _show(stored), "uploaded": _show(shown)}
+        if raw.sheet:
+            detail = _("Cell %(cell)s: stored %(stored)s, uploaded %(uploaded)s.") % {
+                "cell": f"{column}{raw.row}",
+                **values,
+            }
+            problems.append(Problem(f"{locked} {detail}", sheet=raw.sheet))
+        else:
+            detail = _("Stored %(stored)s, uploaded %(uploaded)s.") % values
+            problems.append(Problem(f"{locked} {detail}", row=raw.row, column=column))
+    return problems
+
+
+def _skip_missing(
+    plan: ImportPlan,
+    read: ReadResult,
+    submissions: dict[tuple[str, str, int], Submission],
+    target: Submission | None,
+) -> None:
+    """Note the sheets removed from the workbook: their org units are not imported."""
+    by_orgunit = {s.orgunit.code: s for s in submissions.values() if s.round.year == read.year}
+    for title, code in read.missing:
+        sub = by_orgunit.get(code)
+        if target is not None and sub is not None and sub.pk != target.pk:
+            continue
+        if sub is not None and (sub.state not in EDITABLE or sub.round.state != RoundState.OPEN):
+            plan.skipped.append(Skipped(sub.orgunit.name, title, lock_reason(sub), True))
+        else:
+            plan.skipped.append(Skipped(sub.orgunit.name if sub else title, title, "", True))
 
 
 def _check_after(plan: ImportPlan, submissions: dict[tuple[str, str, int], Submission]) -> None:
@@ -249,8 +345,8 @@ def _submissions_for(
     read: ReadResult, target: Submission | None
 ) -> dict[tuple[str, str, int], Submission]:
     """The submission that takes each (org unit, element, year) read, if any."""
-    orgunits = {v.orgunit for v in read.values}
-    years = {v.year for v in read.values}
+    orgunits = {v.orgunit for v in read.values} | {code for _title, code in read.missing}
+    years = {v.year for v in read.values} | ({read.year} if read.missing and read.year else set())
     qs = Submission.objects.filter(orgunit__code__in=orgunits, round__year__in=years)
     if target is not None:
         qs = qs.filter(pk=target.pk)
@@ -292,6 +388,8 @@ def plan_fingerprint(plan: ImportPlan) -> str:
             f"{c.submission_id}|{c.element}|{c.disaggregation}|{c.old}|{c.new}|{c.version}|"
             f"{c.new_comment}\n".encode()
         )
+    for skip in plan.skipped:  # the same sheets left alone, for the same reasons
+        digest.update(f"skip|{skip.sheet}|{skip.reason}|{skip.removed}\n".encode())
     return digest.hexdigest()
 
 

@@ -6,6 +6,11 @@ value to enter and I a comment. A very hidden ``meta`` sheet names the data set,
 per sheet, the org unit and a signature (HMAC with the secret key) of the codes, so that a
 changed code or a template of another data set or year is refused.
 
+The sheet of a submission that is no longer editable (approved, submitted) is written read-only,
+with a note saying so: uploaded unchanged it is skipped, changed it is refused (see
+:func:`~lianggang.collection.imports.import_plan`). A sheet removed from the workbook is reported
+in ``ReadResult.missing``, not imported — never a reason to delete what is stored.
+
 A template saved again as a legacy ``.xls`` (WPS, old Excel) is read too: its sheets, the ``meta``
 sheet (hidden or not) and the signatures are cell values, which an .xls keeps; formulas come as
 their saved results. A workbook locked with a password is refused with a message that says so.
@@ -42,8 +47,9 @@ from lianggang.cells import (
     workbook_bytes,
 )
 
-from .models import Submission
+from .models import RoundState, Submission
 from .selectors import submission_grid
+from .services import EDITABLE
 
 TEMPLATE_VERSION = "lianggang-template-1"
 META = "meta"
@@ -94,12 +100,21 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     data_set: str = ""
     year: int | None = None
+    # Sheets named in the template but no longer in the workbook: (sheet title, org unit code).
+    missing: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _signature(data_set: str, year: int, orgunit: str, codes: Iterable[str]) -> str:
     message = f"{TEMPLATE_VERSION}|{data_set}|{year}|{orgunit}|" + ";".join(codes)
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def lock_reason(sub: Submission) -> str:
+    """Why a submission takes no values: its state, or else its round's."""
+    if sub.state not in EDITABLE:
+        return str(sub.get_state_display())
+    return str(sub.round.get_state_display())
 
 
 def template_workbook(submissions: list[Submission]) -> bytes:
@@ -115,15 +130,25 @@ def template_workbook(submissions: list[Submission]) -> bytes:
     meta.append(["year", year])
     meta.sheet_state = "veryHidden"
     input_fill = PatternFill("solid", fgColor="FFF7D6")
+    locked_fill = PatternFill("solid", fgColor="EEEEEE")
     for sub in submissions:
         assert sub.data_set_id == data_set.pk
         assert sub.round.year == year
         ws = wb.create_sheet(sub.orgunit.name[:31])
         ws["C1"] = f"{data_set.name} · {sub.orgunit.name} · {year}"
         ws["C1"].font = Font(bold=True, size=13)
-        ws["C2"] = _(
-            "Enter values in column H (empty means not reported). Do not change columns A–B."
-        )
+        # The same rule as the import's: only a draft or returned submission of an open round.
+        editable = sub.state in EDITABLE and sub.round.state == RoundState.OPEN
+        if editable:
+            ws["C2"] = _(
+                "Enter values in column H (empty means not reported). Do not change columns A–B."
+            )
+        else:
+            ws["C2"] = _(
+                "%(state)s: for viewing only. This sheet is skipped on upload; a changed value "
+                "is refused."
+            ) % {"state": lock_reason(sub)}
+            ws["C2"].font = Font(bold=True, color="9C0006")
         ws.append([])
         ws.cell(3, 1, "element")
         ws.cell(3, 2, "disaggregation")
@@ -152,8 +177,11 @@ def template_workbook(submissions: list[Submission]) -> bytes:
             value = ws.cell(r, VALUE_COL, row.value)
             comment = ws.cell(r, COMMENT_COL, row.comment or None)
             for cell in (value, comment):
-                cell.protection = Protection(locked=False)
-                cell.fill = input_fill
+                if editable:
+                    cell.protection = Protection(locked=False)
+                    cell.fill = input_fill
+                else:
+                    cell.fill = locked_fill
         ws.column_dimensions["A"].hidden = True
         ws.column_dimensions["B"].hidden = True
         ws.column_dimensions["C"].width = 36
@@ -171,9 +199,14 @@ def template_workbook(submissions: list[Submission]) -> bytes:
     return workbook_bytes(wb)
 
 
-def read_workbook(content: bytes, *, max_bytes: int | None = None, name: str = "") -> ReadResult:
+def read_workbook(
+    content: bytes, *, max_bytes: int | None = None, name: str = "", missing_ok: bool = False
+) -> ReadResult:
     """Read a filled-in template (.xlsx or .xls); every problem is collected with its sheet,
-    row and column. ``name``, the file's, goes into the messages about the whole file."""
+    row and column. ``name``, the file's, goes into the messages about the whole file.
+
+    A sheet removed from the workbook is listed in ``missing``; it is a problem too unless
+    ``missing_ok`` (the import, which says in its preview what it leaves out)."""
     result = ReadResult()
     limit = max_bytes or int(getattr(settings, "LIANGGANG_UPLOAD_MAX_BYTES", MAX_BYTES_DEFAULT))
     if len(content) > limit:
@@ -225,7 +258,9 @@ def read_workbook(content: bytes, *, max_bytes: int | None = None, name: str = "
     with_formulas: dict[str, list[int]] = {}
     for _tag, title, orgunit, signature, *_rest in sheets:
         if title not in formulas_wb.sheetnames:
-            result.problems.append(Problem(_("The sheet is missing."), sheet=str(title)))
+            result.missing.append((str(title), str(orgunit)))
+            if not missing_ok:
+                result.problems.append(Problem(_("The sheet is missing."), sheet=str(title)))
             continue
         _read_sheet(formulas_wb[title], str(orgunit), str(signature), result, with_formulas)
     if with_formulas and not xls:  # an .xls holds no formula text: "=…" there is typed text

@@ -26,7 +26,12 @@ from lianggang.collection.imports import (
     plan_fingerprint,
 )
 from lianggang.collection.models import RoundState
-from lianggang.collection.workbook import read_csv, read_workbook, template_workbook
+from lianggang.collection.workbook import (
+    ReadResult,
+    read_csv,
+    read_workbook,
+    template_workbook,
+)
 
 from ._shared import XLSX, actor, download
 from .collection import collection_view
@@ -41,7 +46,8 @@ def submission_template(request: HttpRequest, submission_id: int) -> HttpRespons
 
 @collection_view
 def department_template(request: HttpRequest, year: int, data_set: str) -> HttpResponse:
-    """One workbook for all the org units of a data set that the user may enter."""
+    """One workbook for all the org units of a data set that the user may enter; the sheets of
+    submissions no longer editable (approved) are read-only, with a note saying so."""
     if not role_allows(user_scope(request.user), Action.EDIT):
         raise Forbidden
     subs = list(
@@ -55,6 +61,13 @@ def department_template(request: HttpRequest, year: int, data_set: str) -> HttpR
     return download(template_workbook(subs), XLSX, f"{year}-{data_set}.xlsx")
 
 
+def _read(content: bytes, filename: str) -> ReadResult:
+    """An upload as values; a sheet removed from a workbook is noted by the plan, not refused."""
+    if filename.lower().endswith(".csv"):
+        return read_csv(content)
+    return read_workbook(content, missing_ok=True)
+
+
 def _preview(request: HttpRequest, *, submission_id: int | None, back: str) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
@@ -62,8 +75,9 @@ def _preview(request: HttpRequest, *, submission_id: int | None, back: str) -> H
         return redirect(back)
     content = upload.read()
     filename = upload.name or "upload.xlsx"
-    read = read_csv(content) if filename.lower().endswith(".csv") else read_workbook(content)
-    plan = import_plan(actor=actor(request), read=read, submission_id=submission_id)
+    plan = import_plan(
+        actor=actor(request), read=_read(content, filename), submission_id=submission_id
+    )
     pending = None
     if plan.ok and plan.changes:
         pending = pending_import_keep(
@@ -110,10 +124,8 @@ def import_confirm(request: HttpRequest, pending_id: int) -> HttpResponse:
         if pending.submission_id
         else reverse("web:collection")
     )
-    content = bytes(pending.content)
-    read = (
-        read_csv(content) if pending.filename.lower().endswith(".csv") else read_workbook(content)
-    )
+    # The same reading and planning as the preview's: its fingerprint says it is the same plan.
+    read = _read(bytes(pending.content), pending.filename)
     plan = import_plan(actor=actor(request), read=read, submission_id=pending.submission_id)
     if not plan.ok or plan_fingerprint(plan) != pending.fingerprint:
         pending.delete()
