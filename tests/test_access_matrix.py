@@ -246,6 +246,10 @@ ROUTES: dict[str, list[Probe]] = {
             obj="unit",
         ),
     ],
+    "web:password-change": [
+        get("/account/password/"),
+        post("/account/password/", {"old_password": "wrong", "new_password1": "x"}),
+    ],
     "web:tokens": [get("/account/tokens/")],
     "web:token-revoke": [post("/account/tokens/{id}/revoke/", obj="token")],
     "web:second-factor": [get("/account/2fa/")],

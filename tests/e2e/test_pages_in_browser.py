@@ -122,7 +122,8 @@ def _page(browser: Any, base: str, username: str | None) -> Any:
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.click("main button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        # Each role's home: a clerk's is what is due (数据采集), the others' the overview.
+        page.wait_for_url(f"{base}/collection/" if username == "clerk" else f"{base}/")
     return page
 
 

@@ -100,6 +100,7 @@ urlpatterns = [
     path("ledger/families/<int:family_id>/", ledger_records.family_detail, name="ledger-family"),
     path("ledger/<slug:kind>/", ledger.record_list, name="ledger-list"),
     path("ledger/<slug:kind>/new/", ledger.record_new, name="ledger-new"),
+    path("account/password/", accounts.password_change, name="password-change"),
     path("account/tokens/", accounts.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", accounts.token_revoke, name="token-revoke"),
     path("account/2fa/", accounts.second_factor, name="second-factor"),

@@ -9,8 +9,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,6 +66,26 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.error(request, _("No such token."))
     return redirect("web:tokens")
+
+
+class PasswordChange(PasswordChangeView):
+    """The user's own password: the old one, the new one twice (Django's password validators
+    apply). Django's view keeps this session signed in (``update_session_auth_hash``); the
+    user's other sessions end, and the save revokes the user's API tokens (accounts' signals)."""
+
+    form_class = PasswordChangeForm
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("web:password-change")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Your password is changed; any API tokens you had are revoked.")
+        )
+        return response
+
+
+password_change = PasswordChange.as_view()
 
 
 def login_locked(

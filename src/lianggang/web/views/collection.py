@@ -65,12 +65,19 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("round", "data_set__department", "orgunit")
         .order_by("round__year", "orgunit__sort_order", "data_set__code")
     )
+    # What is due: the submissions the user enters that are still open or were returned.
+    due = (
+        mine.filter(state__in=[SubmissionState.RETURNED, SubmissionState.DRAFT])
+        if role_allows(scope, Action.EDIT)
+        else mine.none()
+    )
     return render(
         request,
         "web/collection/index.html",
         {
             "rounds": rounds,
             "submissions": mine,
+            "due": due,
             "can_manage": role_allows(scope, Action.MANAGE_ROUNDS),
             "today": timezone.localdate(),
             "next_year": (rounds[0].year + 1) if rounds else timezone.localdate().year - 1,

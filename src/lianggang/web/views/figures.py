@@ -8,8 +8,11 @@ import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from lianggang.accounts.models import Role
+from lianggang.accounts.selectors import user_scope
 from lianggang.analytics.engine.funnel import funnel_limits
 from lianggang.analytics.models import IndicatorValue
 from lianggang.analytics.selectors import (
@@ -36,6 +39,10 @@ DASHBOARD_PARAMS = ("outline", "orgunit", "year", "status", "area")
 
 @figures_page
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # A clerk's home is what is due: the bare address sends them to their submissions; any
+    # asked view (the menu's overview link, ?overview=1, a unit, a year…) shows the overview.
+    if not request.GET and user_scope(request.user).role == Role.CLERK:
+        return redirect("web:collection")
     return figures_response(
         request,
         page="dashboard",
