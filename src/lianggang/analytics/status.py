@@ -112,13 +112,19 @@ def label(status: str) -> str:
     return str(words.label) if words else status
 
 
+def _shown(status: str) -> StatusWords | None:
+    """The words a page shows for a status; no status is shown as "no data"."""
+    return WORDS.get(status or "NO_DATA")
+
+
 def css_class(status: str) -> str:
-    """The CSS class of a status; no status is shown as "no data"."""
-    return WORDS[status or "NO_DATA"].css if (status or "NO_DATA") in WORDS else ""
+    words = _shown(status)
+    return words.css if words else ""
 
 
 def symbol(status: str) -> str:
-    return WORDS[status or "NO_DATA"].symbol if (status or "NO_DATA") in WORDS else ""
+    words = _shown(status)
+    return words.symbol if words else ""
 
 
 def in_text(status: str) -> str:

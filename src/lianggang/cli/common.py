@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import IO, Any
 
 
@@ -13,6 +14,17 @@ def setup_django() -> None:
 
     django.setup()
     translation.activate(os.environ.get("LIANGGANG_LANGUAGE", settings.LANGUAGE_CODE))
+
+
+def read_file(path: Path, err: IO[str]) -> bytes | None:
+    """The bytes of a file named on the command line (None: why not, said)."""
+    from django.utils.translation import gettext as _
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": path, "error": exc})
+        return None
 
 
 def outline_or_error(code: str | None, err: IO[str]) -> Any:

@@ -13,7 +13,7 @@ from typing import IO
 
 from lianggang.interop import formats  # plain constants: no Django before setup
 
-from .common import cli_user, outline_or_error
+from .common import cli_user, outline_or_error, read_file
 from .registry import command
 
 
@@ -179,10 +179,8 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     user = cli_user(ns.user, err)
     if user is None:
         return 2
-    try:
-        content = ns.file.read_bytes()
-    except OSError as exc:
-        err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": ns.file, "error": exc})
+    content = read_file(ns.file, err)
+    if content is None:
         return 2
     fmt = ns.format or formats.guess(ns.file.name, content)
     if not fmt:

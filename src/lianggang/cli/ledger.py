@@ -9,7 +9,7 @@ from typing import IO
 
 from lianggang.reports.render import SUMMARY_FORMATS  # plain declarations: no Django before setup
 
-from .common import cli_user, top_unit_or_error
+from .common import cli_user, read_file, top_unit_or_error
 from .registry import command
 
 
@@ -107,10 +107,8 @@ def _ledger_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     user = cli_user(ns.user, err)
     if user is None:
         return 2
-    try:
-        content = ns.file.read_bytes()
-    except OSError as exc:
-        err.write(_("Cannot read %(path)s: %(error)s\n") % {"path": ns.file, "error": exc})
+    content = read_file(ns.file, err)
+    if content is None:
         return 2
     try:
         result = ledger_import(actor=user, content=content, dry_run=ns.dry_run)
