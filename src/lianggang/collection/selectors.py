@@ -4,11 +4,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lianggang.framework.models import DataElement, DisaggregationOption, Indicator
 
-from .models import DataValue, DataValueAudit, Round, Submission, SubmissionState
+from .models import DataSet, DataValue, DataValueAudit, Round, Submission, SubmissionState
 
 NOT_STARTED = "not_started"
 
@@ -39,7 +39,7 @@ class GridRow:
 def submission_grid(submission: Submission) -> list[GridRow]:
     """The cells of a submission in the data set's order, with the last two approved years."""
     year = submission.round.year
-    elements = sorted(submission.data_set.elements.all(), key=_framework_position())
+    elements = sorted(elements_for_year(submission.data_set, year), key=_framework_position())
     options = {
         o.code: o
         for o in DisaggregationOption.objects.filter(
@@ -81,6 +81,17 @@ def submission_grid(submission: Submission) -> list[GridRow]:
                 )
             )
     return rows
+
+
+def elements_for_year(data_set: DataSet, year: int) -> QuerySet[DataElement]:
+    """The elements of a data set that a round of ``year`` asks for: those used by an indicator
+    of an outline whose period covers the year, and those no indicator uses (plain elements).
+    An element only the 2011–2020 outlines use is not asked in 2026."""
+    used = Indicator.objects.filter(Q(numerator=OuterRef("pk")) | Q(denominator=OuterRef("pk")))
+    covering = used.filter(
+        target__area__outline__start_year__lte=year, target__area__outline__end_year__gte=year
+    )
+    return data_set.elements.filter(Exists(covering) | ~Exists(used))
 
 
 def _framework_position() -> Callable[[DataElement], tuple[int, str]]:
