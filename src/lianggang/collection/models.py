@@ -390,6 +390,7 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")
     REOPENED = "reopened", _("reopened")
+    REMINDED = "reminded", _("reminder: please submit")
 
 
 class Notification(models.Model):

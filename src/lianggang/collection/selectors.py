@@ -126,6 +126,7 @@ def cell_history(
 class CompletenessCell:
     counts: dict[str, int]
     total: int
+    code: str = ""  # the department's or the org unit's code (the round page filters by it)
 
     @property
     def approved_share(self) -> float:
@@ -133,18 +134,48 @@ class CompletenessCell:
 
 
 def completeness(submissions: QuerySet[Submission]) -> dict[str, dict[str, CompletenessCell]]:
-    """State counts by department and by org unit; a draft without any value is not started."""
+    """State counts by department and by org unit; a draft without any value is not started.
+
+    Departments come in their own order; org units parent first (the prefecture before its
+    counties), then by code.
+    """
     by: dict[str, dict[str, CompletenessCell]] = {"departments": {}, "orgunits": {}}
+    position: dict[tuple[str, str], tuple[int, str]] = {}
     rows = submissions.annotate(
         started=Exists(DataValue.objects.filter(submission=OuterRef("pk")))
-    ).values_list("data_set__department__name", "orgunit__name", "state", "started")
-    for dept, unit, state, started in rows:
+    ).values_list(
+        "data_set__department__code",
+        "data_set__department__name",
+        "data_set__department__sort_order",
+        "orgunit__code",
+        "orgunit__name",
+        "orgunit__path",
+        "state",
+        "started",
+    )
+    for dept_code, dept, dept_order, unit_code, unit, unit_path, state, started in rows:
         label = NOT_STARTED if state == SubmissionState.DRAFT and not started else state
-        for key, name in (("departments", dept), ("orgunits", unit)):
-            cell = by[key].setdefault(name, CompletenessCell({}, 0))
+        for key, code, name, order in (
+            ("departments", dept_code, dept, (dept_order, dept_code)),
+            ("orgunits", unit_code, unit, (0, unit_path)),
+        ):
+            cell = by[key].setdefault(name, CompletenessCell({}, 0, code))
+            position[key, name] = order
             cell.counts[label] = cell.counts.get(label, 0) + 1
             cell.total += 1
-    return by
+
+    def ordered(key: str) -> dict[str, CompletenessCell]:
+        return dict(sorted(by[key].items(), key=lambda item: position[key, item[0]]))
+
+    return {key: ordered(key) for key in by}
+
+
+def submissions_in_tree_order(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Parent units first (the prefecture before its counties), then by code; within a unit,
+    by department and data set."""
+    return submissions.order_by(
+        "orgunit__path", "data_set__department__sort_order", "data_set__code"
+    )
 
 
 def submissions_late(submissions: QuerySet[Submission], today: dt.date) -> QuerySet[Submission]:

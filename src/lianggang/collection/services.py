@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -67,14 +69,44 @@ EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
 approval_listeners: list[Callable[[list[int]], object]] = []
 
 
+# Within ``approvals_refreshed_once`` the approvals' ids wait here, refreshed together at its end.
+_refresh_later: ContextVar[list[int] | None] = ContextVar("refresh_later", default=None)
+
+
 def _notify_approval_changed(submission_ids: list[int]) -> None:
+    later = _refresh_later.get()
+
     def run() -> None:
+        if later is not None:
+            later.extend(submission_ids)
+            return
         for listener in approval_listeners:
             listener(submission_ids)
 
     # robust: a failed refresh is logged, never turned into an error page for an approval that
     # has committed; the next refresh or `lianggang analytics rebuild` catches up.
     transaction.on_commit(run, robust=True)
+
+
+@contextmanager
+def approvals_refreshed_once() -> Iterator[None]:
+    """Refresh the figures once, at the end, for every approval committed within the block (a
+    batch of approvals, each in its own transaction) rather than once per approval."""
+    later: list[int] = []
+    token = _refresh_later.set(later)
+
+    def run() -> None:
+        if later:
+            for listener in approval_listeners:
+                listener(list(later))
+
+    try:
+        yield
+    finally:
+        _refresh_later.reset(token)
+        # On commit too: inside an outer transaction the approvals' own callbacks (which fill
+        # ``later``) run at its commit, before this one.
+        transaction.on_commit(run, robust=True)
 
 
 # Rounds ---------------------------------------------------------------------------------------

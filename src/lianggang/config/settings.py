@@ -242,6 +242,15 @@ LIANGGANG_OUTLIER_Z = float(os.environ.get("LIANGGANG_OUTLIER_Z", "3.5"))
 LIANGGANG_OUTLIER_CHANGE = float(os.environ.get("LIANGGANG_OUTLIER_CHANGE", "0.5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIANGGANG_UPLOAD_MAX_BYTES + 1024 * 1024
 
+# Mail (the round page's reminders to late clerks): sent only when a mail server is named.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lianggang@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -34,6 +34,16 @@ urlpatterns = [
         name="round-close",
     ),
     path(
+        "collection/rounds/<int:year>/review/",
+        collection.round_review,
+        name="round-review",
+    ),
+    path(
+        "collection/rounds/<int:year>/remind/",
+        collection.round_remind,
+        name="round-remind",
+    ),
+    path(
         "collection/submissions/<int:submission_id>/",
         collection.submission_detail,
         name="submission",

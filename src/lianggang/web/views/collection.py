@@ -7,12 +7,16 @@ notifications and the audit trail; the workbooks and uploads are in
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,9 +39,17 @@ from lianggang.collection.models import (
     DataValueAudit,
     Round,
     RoundState,
+    Submission,
     SubmissionState,
 )
+from lianggang.collection.review import (
+    mail_configured,
+    submissions_batch_approve,
+    submissions_batch_return,
+    submissions_remind,
+)
 from lianggang.collection.services import (
+    EDITABLE,
     SUBMISSION_TRANSITIONS,
     Entry,
     SubmissionBlocked,
@@ -47,6 +59,8 @@ from lianggang.collection.services import (
     submission_review,
     validation_note_save,
 )
+from lianggang.framework.naming import local_name
+from lianggang.orgunits.models import Department, OrgUnit
 
 from ._shared import actor, domain_page
 
@@ -58,7 +72,10 @@ collection_view = domain_page(not_found=NotFound, forbidden=Forbidden)
 def index(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     visible = submissions_visible_to(request.user)
-    rounds = Round.objects.filter(is_demo=False).order_by("-year")
+    every_round = list(Round.objects.order_by("-year"))
+    # The rounds in progress (the demo's are all past), and the closed ones, openable to read.
+    rounds = [r for r in every_round if r.state != RoundState.CLOSED]
+    past = [r for r in every_round if r.state == RoundState.CLOSED]
     open_rounds = [r for r in rounds if r.state == RoundState.OPEN]
     mine = (
         visible.filter(round__in=open_rounds)
@@ -76,13 +93,28 @@ def index(request: HttpRequest) -> HttpResponse:
         "web/collection/index.html",
         {
             "rounds": rounds,
+            "past_rounds": past,
+            "past_counts": _round_counts(visible, past),
             "submissions": mine,
             "due": due,
             "can_manage": role_allows(scope, Action.MANAGE_ROUNDS),
             "today": timezone.localdate(),
-            "next_year": (rounds[0].year + 1) if rounds else timezone.localdate().year - 1,
+            "next_year": (every_round[0].year + 1)
+            if every_round
+            else timezone.localdate().year - 1,
         },
     )
+
+
+def _round_counts(visible: QuerySet[Submission], rounds: list[Round]) -> dict[int, Any]:
+    """For each round: its submissions in the user's scope, and how many were approved."""
+    return {
+        row["round_id"]: row
+        for row in visible.filter(round__in=rounds)
+        .values("round_id")
+        .annotate(total=Count("pk"), approved=Count("pk", filter=Q(state=SubmissionState.APPROVED)))
+        .order_by()
+    }
 
 
 @collection_view
@@ -125,9 +157,10 @@ def round_detail(request: HttpRequest, year: int) -> HttpResponse:
     rnd = Round.objects.filter(year=year).first()
     if rnd is None:
         raise Http404
+    scope = user_scope(request.user)
     visible = submissions_visible_to(request.user).filter(round=rnd)
     today = timezone.localdate()
-    late = selectors.submissions_late(visible, today).order_by("orgunit__sort_order", "data_set")
+    late = selectors.submissions_in_tree_order(selectors.submissions_late(visible, today))
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="late-{year}.csv"'
@@ -146,29 +179,211 @@ def round_detail(request: HttpRequest, year: int) -> HttpResponse:
             )
         return response
     table = selectors.completeness(visible)
+    filters, listed = _round_filters(request.GET, visible)
+    is_open = rnd.state == RoundState.OPEN
+    can_review = is_open and role_allows(scope, Action.REVIEW)
     return render(
         request,
         "web/collection/round.html",
         {
             "round": rnd,
-            "by_department": sorted(table["departments"].items()),
-            "by_orgunit": sorted(table["orgunits"].items()),
+            "by_department": table["departments"].items(),
+            "by_orgunit": table["orgunits"].items(),
             "states": [selectors.NOT_STARTED, *SubmissionState.values],
             "late": late,
             "overdue": bool(rnd.closes_on and rnd.closes_on < today),
-            "can_manage": role_allows(user_scope(request.user), Action.MANAGE_ROUNDS),
+            "can_manage": role_allows(scope, Action.MANAGE_ROUNDS),
             "data_sets": sorted(set(visible.values_list("data_set__code", "data_set__name")))
-            if rnd.state == RoundState.OPEN and role_allows(user_scope(request.user), Action.EDIT)
+            if is_open and role_allows(scope, Action.EDIT)
             else [],
-            "submissions": visible.select_related("data_set__department", "orgunit").order_by(
-                "orgunit__sort_order", "data_set__code"
+            "submissions": selectors.submissions_in_tree_order(
+                listed.select_related("data_set__department", "orgunit")
             ),
+            "filters": filters,
+            "filter_options": _filter_options(visible),
+            "filtered": any(filters.values()),
+            "total": visible.count(),
+            "to_review": visible.filter(state=SubmissionState.SUBMITTED).count(),
+            "can_review": can_review,
+            "select_all": can_review and request.GET.get("select") == "submitted",
+            "not_submitted": visible.filter(state__in=EDITABLE).count() if can_review else 0,
+            "mail": mail_configured(),
+            "batch": _batch_result(request, visible, year),
         },
     )
 
 
+FILTERS = ("state", "department", "orgunit")
+UNSUBMITTED = "unsubmitted"  # the state filter's "not yet submitted": a draft or returned
+
+
+def _round_filters(params: Any, visible: QuerySet[Submission]) -> tuple[dict[str, str], Any]:
+    """The list's filters from the address (unknown values are ignored) and the list they
+    leave: by state, by the data set's department, by org unit."""
+    filters = {name: params.get(name, "").strip() for name in FILTERS}
+    listed = visible
+    if filters["state"] == UNSUBMITTED:
+        listed = listed.filter(state__in=EDITABLE)
+    elif filters["state"] in SubmissionState.values:
+        listed = listed.filter(state=filters["state"])
+    else:
+        filters["state"] = ""
+    if filters["department"]:
+        listed = listed.filter(data_set__department__code=filters["department"])
+    if filters["orgunit"]:
+        listed = listed.filter(orgunit__code=filters["orgunit"])
+    return filters, listed
+
+
+def _filter_options(visible: QuerySet[Submission]) -> dict[str, Any]:
+    """The choices of the filters: the states, and the departments and org units of the
+    round's submissions in scope (the org units parent first)."""
+    return {
+        "states": [(UNSUBMITTED, _("not yet submitted")), *SubmissionState.choices],
+        "departments": Department.objects.filter(pk__in=visible.values("data_set__department_id")),
+        "orgunits": OrgUnit.objects.filter(pk__in=visible.values("orgunit_id")).order_by("path"),
+    }
+
+
+def _filters_query(post: Any) -> str:
+    """The list's filters sent back with a form, as the address's query ("" or "?…")."""
+    kept = {name: post.get(name, "") for name in FILTERS if post.get(name, "")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+BATCH_SESSION_KEY = "lianggang.review_batch"
+
+
+def _batch_result(
+    request: HttpRequest, visible: QuerySet[Submission], year: int
+) -> dict[str, Any] | None:
+    """The outcome of the batch just done on this round (kept in the session for one page)."""
+    stored = request.session.get(BATCH_SESSION_KEY)
+    if not stored or stored.get("year") != year:
+        return None
+    del request.session[BATCH_SESSION_KEY]
+    ids = set(stored["done"]) | {pk for pk, _message in stored["refused"] if pk}
+    found = {s.pk: s for s in visible.filter(pk__in=ids).select_related("data_set", "orgunit")}
+    return {
+        "action": stored["action"],
+        "done": [found[pk] for pk in stored["done"] if pk in found],
+        "refused": [(found.get(pk), message) for pk, message in stored["refused"]],
+    }
+
+
+@collection_view
+@require_POST
+def round_review(request: HttpRequest, year: int) -> HttpResponse:
+    """Approve or return the selected submissions (one form); the outcome shows on the round's
+    page, with the list's filters kept."""
+    back = reverse("web:round", args=[year]) + _filters_query(request.POST)
+    action = request.POST.get("action", "")
+    try:
+        ids = [int(v) for v in request.POST.getlist("submission")]
+    except ValueError:
+        ids = []
+    if action not in ("approve", "return"):
+        raise Http404
+    if not ids:
+        messages.error(request, _("Select at least one submission."))
+        return redirect(back)
+    try:
+        if action == "approve":
+            result = submissions_batch_approve(actor=actor(request), submission_ids=ids)
+        else:
+            result = submissions_batch_return(
+                actor=actor(request), submission_ids=ids, reason=request.POST.get("reason", "")
+            )
+    except (NotFound, Forbidden):
+        raise
+    except CollectionError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    request.session[BATCH_SESSION_KEY] = {
+        "year": year,
+        "action": action,
+        "done": [o.submission_id for o in result.done],
+        "refused": [(o.submission_id if o.submission else None, o.message) for o in result.refused],
+    }
+    return redirect(back)
+
+
+@collection_view
+@require_POST
+def round_remind(request: HttpRequest, year: int) -> HttpResponse:
+    """催报: remind the clerks of the submissions not yet submitted; say how many were told."""
+    rnd = Round.objects.filter(year=year).first()
+    if rnd is None:
+        raise Http404
+    back = reverse("web:round", args=[year]) + _filters_query(request.POST)
+    try:
+        result = submissions_remind(
+            actor=actor(request),
+            round_id=rnd.pk,
+            link=request.build_absolute_uri(reverse("web:collection")),
+        )
+    except (NotFound, Forbidden):
+        raise
+    except CollectionError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if result.reminded:
+        messages.success(
+            request,
+            _("Reminded %(clerks)d clerk(s) of %(submissions)d submission(s) not yet submitted.")
+            % {"clerks": result.clerks, "submissions": len(result.reminded)},
+        )
+    if result.emailed:
+        messages.success(request, _("%(n)d of them also got an e-mail.") % {"n": result.emailed})
+    if result.email_failed:
+        messages.error(
+            request,
+            _("%(n)d e-mail(s) could not be sent; the notifications were.")
+            % {"n": result.email_failed},
+        )
+    if result.already_today:
+        messages.info(
+            request,
+            _("%(n)d submission(s) were already reminded today and were not reminded again.")
+            % {"n": len(result.already_today)},
+        )
+    if result.without_clerk:
+        by_department = Counter(local_name(s.data_set.department) for s in result.without_clerk)
+        messages.error(
+            request,
+            _(
+                "No clerk's account covers %(n)d submission(s), so nobody was reminded of them "
+                "(by department: %(departments)s). An administrator gives the departments' "
+                "clerks their accounts."
+            )
+            % {
+                "n": len(result.without_clerk),
+                "departments": "; ".join(f"{d} {n}" for d, n in by_department.items()),
+            },
+        )
+    if not (result.reminded or result.already_today or result.without_clerk):
+        messages.info(request, _("Every submission has been submitted: nobody to remind."))
+    return redirect(back)
+
+
 def _submission_context(request: HttpRequest, submission_id: int) -> dict[str, Any]:
     submission = access_submission(request.user, submission_id, Action.VIEW)
+    scope = user_scope(request.user)
+    return {
+        "submission": submission,
+        "rows": selectors.submission_grid(submission),
+        "year": submission.round.year,
+        **_findings_context(request, submission),
+        "can_review": submission.state == SubmissionState.SUBMITTED
+        and role_allows(scope, Action.REVIEW),
+        "can_reopen": submission.state == SubmissionState.APPROVED
+        and role_allows(scope, Action.REOPEN),
+        "events": submission.events.select_related("actor"),
+    }
+
+
+def _findings_context(request: HttpRequest, submission: Submission) -> dict[str, Any]:
+    """What the findings panel shows: on the page, and again after each cell saved."""
     scope = user_scope(request.user)
     review = submission_review(submission)
     editable = (
