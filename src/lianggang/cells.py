@@ -318,6 +318,27 @@ def read_xls(content: bytes, name: str = "") -> ValuesBook:
     return ValuesBook(sheets)
 
 
+def merged_ranges(content: bytes, name: str = "") -> dict[str, list[tuple[int, int, int, int]]]:
+    """The merged cell ranges of each sheet of an .xlsx or .xls, 1-based and inclusive:
+    (first row, first column, last row, last column). Read with python-calamine, which reports
+    them for both formats (openpyxl's streaming reader does not). A workbook it cannot open has
+    none here: the reader that opens it says why."""
+    try:
+        wb = python_calamine.CalamineWorkbook.from_object(io.BytesIO(content))
+    except (python_calamine.CalamineError, python_calamine.PasswordError, ValueError, OSError):
+        return {}
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        for title in wb.sheet_names:
+            ranges = wb.get_sheet_by_name(title).merged_cell_ranges or []
+            found[title] = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges]
+    except (python_calamine.CalamineError, python_calamine.PasswordError, ValueError, OSError):
+        return found
+    finally:
+        wb.close()
+    return found
+
+
 def check_xlsx(content: bytes, name: str = "") -> None:
     """Refuse a workbook that expands too much or whose sheets claim too many cells, or that
     is locked with a password (``name``, the file's, goes into that message)."""

@@ -152,7 +152,7 @@ def test_dhis2_csv_is_read_by_position_and_every_refusal_is_listed() -> None:
             settings_=ImportSettings(format="dhis2-csv", atomic_mode="NONE"),
         )
     why = {c.row: c.message for c in outcome.conflicts}
-    assert why[2] == "Expected a number, found “true”."
+    assert why[2] == "jH26dja2f30: expected a number, found “true”."  # the grid's words
     assert set(why) == set(range(2, len(rows) + 2)) - {10, 14}
     assert all("appears twice" in why[r] for r in set(why) - {2})
     assert outcome.applied

@@ -26,6 +26,33 @@ class ErrorCode(StrEnum):
     NOT_WHOLE = "not_whole"
     CONFLICT = "conflict"
     VALIDATION_FAILED = "validation_failed"
+    # Reading and planning an import: every way values come in (the grid, a template, a
+    # department workbook, a tidy file, DHIS2, ADX, Open SDG, the API, a history load) answers
+    # with these codes and messages.
+    FILE_TOO_BIG = "file_too_big"
+    UNREADABLE_FILE = "unreadable_file"
+    NOT_A_WORKBOOK = "not_a_workbook"
+    NOT_A_TEMPLATE = "not_a_template"
+    WRONG_DATA_SET = "wrong_data_set"
+    WRONG_YEAR = "wrong_year"
+    SHEET_MISSING = "sheet_missing"
+    UNKNOWN_SHEET = "unknown_sheet"
+    CODES_CHANGED = "codes_changed"
+    MERGED_CELLS = "merged_cells"
+    FORMULA_WITHOUT_RESULT = "formula_without_result"
+    HEADER_INCOMPLETE = "header_incomplete"
+    SHORT_ROW = "short_row"
+    NOT_A_YEAR = "not_a_year"
+    NO_VALUE = "no_value"
+    NO_SUCH_ELEMENT = "no_such_element"
+    DUPLICATE = "duplicate"
+    OTHER_SUBMISSION = "other_submission"
+    NO_OPEN_SUBMISSION = "no_open_submission"
+    HISTORY_ROUND_OPEN = "history_round_open"
+    HISTORY_DIFFERS = "history_differs"
+    HISTORY_NO_DATA_SET = "history_no_data_set"
+    HISTORY_SUBMISSION_PENDING = "history_submission_pending"
+    NO_SUCH_ORGUNIT = "no_such_orgunit"
 
 
 MESSAGES: dict[ErrorCode, Any] = {
@@ -51,6 +78,60 @@ MESSAGES: dict[ErrorCode, Any] = {
     ErrorCode.VALIDATION_FAILED: _(
         "The submission has %(errors)d error(s) and %(warnings)d unexplained warning(s)."
     ),
+    ErrorCode.FILE_TOO_BIG: _("The file is %(size)s MB; the limit is %(limit)s MB."),
+    ErrorCode.UNREADABLE_FILE: "%(message)s",
+    ErrorCode.NOT_A_WORKBOOK: _("This is not an Excel workbook (.xlsx)."),
+    ErrorCode.NOT_A_TEMPLATE: _("This workbook is not a Lianggang template."),
+    ErrorCode.WRONG_DATA_SET: _("This is a template of another data set (%(code)s)."),
+    ErrorCode.WRONG_YEAR: _("This template is for %(year)s, not %(expected)s."),
+    ErrorCode.SHEET_MISSING: _("The sheet is missing."),
+    ErrorCode.UNKNOWN_SHEET: _(
+        "This sheet is not one of the template's (a copied or added sheet?): its values would "
+        "not be imported. Enter them in the org unit's own sheet, or delete this sheet."
+    ),
+    ErrorCode.CODES_CHANGED: _(
+        "The hidden codes of this sheet were changed; download a new template."
+    ),
+    ErrorCode.MERGED_CELLS: _(
+        "Cells %(range)s are merged over values to import: a merged cell keeps only its first "
+        "value. Unmerge them and enter each value in its own cell."
+    ),
+    ErrorCode.FORMULA_WITHOUT_RESULT: _(
+        "The formula %(formula)s has no saved result; open the file in Excel, save it, and "
+        "upload it again."
+    ),
+    ErrorCode.HEADER_INCOMPLETE: _("The header lacks the column(s) %(columns)s."),
+    ErrorCode.SHORT_ROW: _(
+        "The row has %(found)d column(s); the header has %(expected)d. Was a value or a "
+        "separator left out?"
+    ),
+    ErrorCode.NOT_A_YEAR: _("Expected a year, found “%(text)s”."),
+    ErrorCode.NO_VALUE: _(
+        "The value has no “value”: to clear a stored value say so explicitly (“删除”, or "
+        "deleted=true in DHIS2)."
+    ),
+    ErrorCode.NO_SUCH_ELEMENT: _("Unknown data element code “%(code)s”."),
+    ErrorCode.DUPLICATE: _("%(element)s appears twice (also row %(other)d)."),
+    ErrorCode.OTHER_SUBMISSION: _(
+        "This value belongs to org unit %(orgunit)s, not to this submission."
+    ),
+    ErrorCode.NO_OPEN_SUBMISSION: _(
+        "No open submission of yours takes %(element)s for org unit %(orgunit)s in %(year)s."
+    ),
+    ErrorCode.HISTORY_ROUND_OPEN: _(
+        "The %(year)s round is open: enter its values through the round, not as history."
+    ),
+    ErrorCode.HISTORY_DIFFERS: _(
+        "%(element)s of %(orgunit)s in %(year)s is stored as %(stored)s; the file says "
+        "%(uploaded)s. A history load never overwrites a stored value: correct it through the "
+        "round."
+    ),
+    ErrorCode.HISTORY_NO_DATA_SET: _("%(element)s is in no data set for %(orgunit)s."),
+    ErrorCode.HISTORY_SUBMISSION_PENDING: _(
+        "The %(year)s submission of %(orgunit)s (%(data_set)s) is %(state)s: approve it, or "
+        "enter these values through it, rather than as history."
+    ),
+    ErrorCode.NO_SUCH_ORGUNIT: _("Unknown org unit code “%(code)s”."),
 }
 
 

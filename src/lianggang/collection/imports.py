@@ -27,10 +27,11 @@ from lianggang.accounts.selectors import user_scope
 from lianggang.framework.models import DataElement, DisaggregationOption
 
 from .access import Action, access_submission, role_allows, submissions_visible_to
+from .errors import CollectionError, ErrorCode
 from .models import Channel, DataSet, DataValue, PendingImport, RoundState, Submission
-from .services import EDITABLE, Entry, datavalues_save_many, parse_number
+from .services import EDITABLE, Entry, check_value, datavalues_save_many, parse_number
 from .validation import Cell, Finding, validate_many
-from .workbook import COMMENT_COL, Problem, RawValue, ReadResult, lock_reason
+from .workbook import COMMENT_COL, Problem, RawValue, ReadResult, is_blank, lock_reason
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    # Blank values read: never a change (only an explicit clearing clears a stored value).
+    blank: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     # What the checks would find once the changes are applied: (org unit, finding). They do
     # not stop the import; errors will stop the submission.
@@ -103,19 +106,11 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
     if submission_id is not None:
         target = access_submission(actor, submission_id, Action.EDIT)
         if read.data_set and read.data_set != target.data_set.code:
-            plan.problems.append(
-                Problem(
-                    _("This is a template of another data set (%(code)s).")
-                    % {"code": read.data_set}
-                )
-            )
+            plan.problems.append(Problem.of(ErrorCode.WRONG_DATA_SET, code=read.data_set))
             return plan
         if read.year is not None and read.year != target.round.year:
             plan.problems.append(
-                Problem(
-                    _("This template is for %(year)s, not %(expected)s.")
-                    % {"year": read.year, "expected": target.round.year}
-                )
+                Problem.of(ErrorCode.WRONG_YEAR, year=read.year, expected=target.round.year)
             )
             return plan
     elements = {e.code: e for e in DataElement.objects.all()}
@@ -145,11 +140,12 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
         element = elements.get(raw.element)
         if element is None:
             plan.problems.append(
-                Problem(
-                    _("Unknown data element code “%(code)s”.") % {"code": raw.element},
+                Problem.of(
+                    ErrorCode.NO_SUCH_ELEMENT,
                     sheet=raw.sheet,
                     row=raw.row,
                     column="data_element" if not raw.sheet else "A",
+                    code=raw.element,
                 )
             )
             continue
@@ -157,23 +153,25 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             element.disaggregations or []
         ):
             plan.problems.append(
-                Problem(
-                    _("%(element)s has no breakdown “%(code)s”.")
-                    % {"element": element.name, "code": raw.disaggregation},
+                Problem.of(
+                    ErrorCode.UNKNOWN_DISAGGREGATION,
                     sheet=raw.sheet,
                     row=raw.row,
                     column="disaggregation" if not raw.sheet else "B",
+                    element=element.name,
+                    disaggregation=raw.disaggregation,
                 )
             )
             continue
         key = (raw.orgunit, raw.element, raw.disaggregation, raw.year)
         if key in seen:
             plan.problems.append(
-                Problem(
-                    _("%(element)s appears twice (also row %(row)d).")
-                    % {"element": element.name, "row": seen[key].row},
+                Problem.of(
+                    ErrorCode.DUPLICATE,
                     sheet=raw.sheet,
                     row=raw.row,
+                    element=element.name,
+                    other=seen[key].row,
                 )
             )
             continue
@@ -181,24 +179,20 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
         sub = submissions.get((raw.orgunit, raw.element, raw.year))
         if target is not None and (sub is None or sub.pk != target.pk):
             plan.problems.append(
-                Problem(
-                    _("This value belongs to org unit %(orgunit)s, not to this submission.")
-                    % {"orgunit": raw.orgunit},
-                    sheet=raw.sheet,
-                    row=raw.row,
+                Problem.of(
+                    ErrorCode.OTHER_SUBMISSION, sheet=raw.sheet, row=raw.row, orgunit=raw.orgunit
                 )
             )
             continue
         if sub is None or sub.pk not in allowed:
             plan.problems.append(
-                Problem(
-                    _(
-                        "No open submission of yours takes %(element)s for org unit "
-                        "%(orgunit)s in %(year)s."
-                    )
-                    % {"element": element.name, "orgunit": raw.orgunit, "year": raw.year},
+                Problem.of(
+                    ErrorCode.NO_OPEN_SUBMISSION,
                     sheet=raw.sheet,
                     row=raw.row,
+                    element=element.name,
+                    orgunit=raw.orgunit,
+                    year=raw.year,
                 )
             )
             continue
@@ -209,32 +203,25 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                 locked_changed.add(sub.pk)
                 plan.problems.extend(refused)
             continue
-        try:
-            new = parse_number(raw.value)
-        except ValueError:
-            plan.problems.append(
-                Problem(
-                    _("Expected a number, found “%(text)s”.") % {"text": raw.value},
-                    sheet=raw.sheet,
-                    row=raw.row,
-                    column=raw.column,
-                )
-            )
-            continue
-        if new is not None and element.integer and (new < 0 or not float(new).is_integer()):
-            plan.problems.append(
-                Problem(
-                    _("%(element)s takes whole numbers of 0 or more, found %(value)s.")
-                    % {"element": element.name, "value": raw.value},
-                    sheet=raw.sheet,
-                    row=raw.row,
-                    column=raw.column,
-                )
-            )
-            continue
         current = existing.get(key)
         old = current.value if current else None
         old_comment = current.comment if current else ""
+        if raw.clear:
+            new = None
+        elif is_blank(raw.value):
+            # A blank never clears a stored value; with a new comment, the comment is saved.
+            plan.blank += 1
+            if current is None or not raw.comment or raw.comment == old_comment:
+                continue
+            new = old
+        else:
+            try:
+                new = check_value(raw.value, element)  # the grid's check, the grid's message
+            except CollectionError as exc:
+                plan.problems.append(
+                    Problem(str(exc), raw.sheet, raw.row, raw.column, str(exc.code))
+                )
+                continue
         if old == new and old_comment == raw.comment:
             plan.unchanged += 1
             continue
@@ -275,11 +262,18 @@ def _show(value: object) -> str:
 
 
 def _locked_changes(sub: Submission, raw: RawValue, current: Stored | None) -> list[Problem]:
-    """What a value read for a locked submission would change: one problem per changed cell."""
-    try:
-        new: object = parse_number(raw.value)
-    except ValueError:
-        new = raw.value  # text where a number was: a change
+    """What a value read for a locked submission would change: one problem per changed cell.
+    A blank value changes nothing (it never clears); a clearing marker does."""
+    new: object
+    if raw.clear:
+        new = None
+    elif is_blank(raw.value):
+        new = current.value if current else None
+    else:
+        try:
+            new = parse_number(raw.value)
+        except ValueError:
+            new = raw.value  # text where a number was: a change
     pairs = [
         (raw.column, current.value if current else None, new, raw.value),
         (
@@ -303,10 +297,12 @@ def _locked_changes(sub: Submission, raw: RawValue, current: Stored | None) -> l
                 "cell": f"{column}{raw.row}",
                 **values,
             }
-            problems.append(Problem(f"{locked} {detail}", sheet=raw.sheet))
+            problems.append(Problem(f"{locked} {detail}", sheet=raw.sheet, code=ErrorCode.LOCKED))
         else:
             detail = _("Stored %(stored)s, uploaded %(uploaded)s.") % values
-            problems.append(Problem(f"{locked} {detail}", row=raw.row, column=column))
+            problems.append(
+                Problem(f"{locked} {detail}", row=raw.row, column=column, code=ErrorCode.LOCKED)
+            )
     return problems
 
 

@@ -219,19 +219,22 @@ class SaveResult:
     versions: dict[Cell, int] = field(default_factory=dict)
 
 
-def _check_entry(entry: Entry, element: DataElement) -> float | None:
+def check_value(text: Any, element: DataElement) -> float | None:
+    """The one check of a value typed or read for ``element``: the grid's, every import's and
+    the API's. None: no value; CollectionError with its code otherwise."""
     try:
-        value = parse_number(entry.value)
+        value = parse_number(text)
     except ValueError:
         raise CollectionError(
-            ErrorCode.NOT_A_NUMBER, element=element.name, text=str(entry.value)
+            ErrorCode.NOT_A_NUMBER, element=element.name, text=str(text)
         ) from None
     if value is None:
         return None
+    shown = str(text).strip()  # as the person typed it: "-1", not "-1.0"
     if element.integer and value < 0:
-        raise CollectionError(ErrorCode.NEGATIVE, element=element.name, value=value)
+        raise CollectionError(ErrorCode.NEGATIVE, element=element.name, value=shown)
     if element.integer and not float(value).is_integer():
-        raise CollectionError(ErrorCode.NOT_WHOLE, element=element.name, value=value)
+        raise CollectionError(ErrorCode.NOT_WHOLE, element=element.name, value=shown)
     return value
 
 
@@ -359,7 +362,7 @@ def datavalues_save_many(
                     element=element.name,
                     disaggregation=entry.disaggregation,
                 )
-            value = _check_entry(entry, element)
+            value = check_value(entry.value, element)
             cell = (entry.element, entry.disaggregation)
             key = (sub.orgunit_id, year, entry.element, entry.disaggregation)
             current = existing.get(key)

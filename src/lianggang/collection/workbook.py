@@ -42,11 +42,13 @@ from lianggang.cells import (
     csv_delimiter,
     decode_text,
     is_ole2,
+    merged_ranges,
     read_xls,
     restore,
     workbook_bytes,
 )
 
+from .errors import MESSAGES, ErrorCode
 from .models import RoundState, Submission
 from .selectors import submission_grid
 from .services import EDITABLE
@@ -67,6 +69,22 @@ class Problem:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    code: str = ""  # ErrorCode: stable, for the API and the tests
+
+    @classmethod
+    def of(
+        cls,
+        error: ErrorCode,
+        /,
+        *,
+        sheet: str = "",
+        row: int | None = None,
+        column: str = "",
+        **params: Any,
+    ) -> Problem:
+        """The problem ``code`` with its message from the one catalogue (``errors.MESSAGES``)."""
+        message = MESSAGES[error]
+        return cls(str(message % params) if params else str(message), sheet, row, column, error)
 
     def __str__(self) -> str:
         where = []
@@ -79,9 +97,26 @@ class Problem:
         return ("，".join(where) + "：" if where else "") + self.message
 
 
+# What a person types to clear a stored value. A blank cell never clears one: it is left out.
+CLEAR_MARKERS = frozenset({"删除", "delete", "清除"})
+
+
+def is_clear_marker(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().casefold() in CLEAR_MARKERS
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 @dataclass(frozen=True)
 class RawValue:
-    """A value read from a file, before it is checked against the database."""
+    """A value read from a file, before it is checked against the database.
+
+    ``clear``: the file asks explicitly to clear the stored value (a "删除" marker, DHIS2's
+    ``deleted``, an import with the DELETE strategy, the API's explicit null). A blank value
+    without it changes nothing.
+    """
 
     orgunit: str
     element: str
@@ -92,6 +127,7 @@ class RawValue:
     sheet: str
     row: int
     column: str
+    clear: bool = False
 
 
 @dataclass
@@ -141,7 +177,8 @@ def template_workbook(submissions: list[Submission]) -> bytes:
         editable = sub.state in EDITABLE and sub.round.state == RoundState.OPEN
         if editable:
             ws["C2"] = _(
-                "Enter values in column H (empty means not reported). Do not change columns A–B."
+                "Enter values in column H. A blank cell leaves the stored value as it is; type "
+                "删除 to clear one. Do not change columns A–B or merge cells."
             )
         else:
             ws["C2"] = _(
@@ -210,21 +247,16 @@ def read_workbook(
     result = ReadResult()
     limit = max_bytes or int(getattr(settings, "LIANGGANG_UPLOAD_MAX_BYTES", MAX_BYTES_DEFAULT))
     if len(content) > limit:
-        result.problems.append(
-            Problem(
-                _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                % {"size": f"{len(content) / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
-            )
-        )
+        result.problems.append(too_big(len(content), limit))
         return result
     xls = is_ole2(content)  # a legacy .xls, or a workbook with a password
     if not xls and not zipfile.is_zipfile(io.BytesIO(content)):
-        result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
+        result.problems.append(Problem.of(ErrorCode.NOT_A_WORKBOOK))
         return result
     try:
         check_xlsx(content, name)
     except UnsafeUpload as exc:
-        result.problems.append(Problem(str(exc)))
+        result.problems.append(Problem.of(ErrorCode.UNREADABLE_FILE, message=str(exc)))
         return result
     formulas_wb: Any
     try:
@@ -235,34 +267,40 @@ def read_workbook(
             # formula is found: several times faster on large workbooks.
             formulas_wb = load_workbook(io.BytesIO(content), data_only=False, read_only=True)
     except UnsafeUpload as exc:
-        result.problems.append(Problem(str(exc)))
+        result.problems.append(Problem.of(ErrorCode.UNREADABLE_FILE, message=str(exc)))
         return result
     except (NotAWorkbook, InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        result.problems.append(Problem(_("This is not an Excel workbook (.xlsx).")))
+        result.problems.append(Problem.of(ErrorCode.NOT_A_WORKBOOK))
         return result
     if META not in formulas_wb.sheetnames:
-        result.problems.append(Problem(_("This workbook is not a Lianggang template.")))
+        result.problems.append(Problem.of(ErrorCode.NOT_A_TEMPLATE))
         return result
     meta_rows = list(formulas_wb[META].iter_rows(values_only=True))
     info = {r[0]: r[1] for r in meta_rows if r and r[0] in ("template", "data_set", "year")}
     if info.get("template") != TEMPLATE_VERSION:
-        result.problems.append(Problem(_("This workbook is not a Lianggang template.")))
+        result.problems.append(Problem.of(ErrorCode.NOT_A_TEMPLATE))
         return result
     result.data_set = str(info.get("data_set", ""))
     try:
         result.year = int(info.get("year"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        result.problems.append(Problem(_("This workbook is not a Lianggang template.")))
+        result.problems.append(Problem.of(ErrorCode.NOT_A_TEMPLATE))
         return result
     sheets = [r for r in meta_rows if r and r[0] == "sheet"]
     with_formulas: dict[str, list[int]] = {}
+    merged = merged_ranges(content, name)
     for _tag, title, orgunit, signature, *_rest in sheets:
         if title not in formulas_wb.sheetnames:
             result.missing.append((str(title), str(orgunit)))
             if not missing_ok:
-                result.problems.append(Problem(_("The sheet is missing."), sheet=str(title)))
+                result.problems.append(Problem.of(ErrorCode.SHEET_MISSING, sheet=str(title)))
             continue
         _read_sheet(formulas_wb[title], str(orgunit), str(signature), result, with_formulas)
+        _refuse_merged(str(title), merged.get(str(title), []), result)
+    known = {str(r[1]) for r in sheets} | {META}
+    for title in formulas_wb.sheetnames:
+        if title not in known and _holds_values(formulas_wb[title]):
+            result.problems.append(Problem.of(ErrorCode.UNKNOWN_SHEET, sheet=title))
     if with_formulas and not xls:  # an .xls holds no formula text: "=…" there is typed text
         _resolve_formulas(content, with_formulas, result)
     return result
@@ -288,15 +326,12 @@ def _resolve_formulas(content: bytes, rows: dict[str, list[int]], result: ReadRe
             value = cached[v.sheet, v.row]
             if value is None:
                 result.problems.append(
-                    Problem(
-                        _(
-                            "The formula %(formula)s has no saved result; open the file in Excel, "
-                            "save it, and upload it again."
-                        )
-                        % {"formula": v.value},
+                    Problem.of(
+                        ErrorCode.FORMULA_WITHOUT_RESULT,
                         sheet=v.sheet,
                         row=v.row,
                         column=v.column,
+                        formula=v.value,
                     )
                 )
                 continue
@@ -310,6 +345,7 @@ def _resolve_formulas(content: bytes, rows: dict[str, list[int]], result: ReadRe
                 v.sheet,
                 v.row,
                 v.column,
+                is_clear_marker(value),
             )
         kept.append(v)
     result.values = kept
@@ -331,13 +367,7 @@ def _read_sheet(
         rows.append((r, str(element), str(disagg), values[VALUE_COL - 1], values[COMMENT_COL - 1]))
     assert result.year is not None
     if not hmac.compare_digest(_signature(result.data_set, result.year, orgunit, codes), signature):
-        result.problems.append(
-            Problem(
-                _("The hidden codes of this sheet were changed; download a new template."),
-                sheet=ws.title,
-                column="A–B",
-            )
-        )
+        result.problems.append(Problem.of(ErrorCode.CODES_CHANGED, sheet=ws.title, column="A–B"))
         return
     letter = get_column_letter(VALUE_COL)
     for r, element, disagg, value, comment in rows:
@@ -354,8 +384,38 @@ def _read_sheet(
                 ws.title,
                 r,
                 letter,
+                is_clear_marker(value),
             )
         )
+
+
+def _refuse_merged(title: str, ranges: list[tuple[int, int, int, int]], result: ReadResult) -> None:
+    """Merged cells over the value or comment columns: a merge keeps only its first cell's
+    value, so the others would silently read as blank. Refused, naming the range."""
+    for min_row, min_col, max_row, max_col in ranges:
+        if max_row < FIRST_ROW or max_col < VALUE_COL or min_col > COMMENT_COL:
+            continue
+        span = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+        result.problems.append(
+            Problem.of(
+                ErrorCode.MERGED_CELLS,
+                sheet=title,
+                row=max(min_row, FIRST_ROW),
+                column=get_column_letter(max(min_col, VALUE_COL)),
+                range=span,
+            )
+        )
+
+
+def _holds_values(ws: Any) -> bool:
+    """Whether a sheet holds any non-blank cell (a blank extra sheet is harmless)."""
+    return any(not is_blank(v) for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def too_big(size: int, limit: int) -> Problem:
+    return Problem.of(
+        ErrorCode.FILE_TOO_BIG, size=f"{size / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"
+    )
 
 
 def read_csv(content: bytes, *, name: str = "") -> ReadResult:
@@ -365,30 +425,32 @@ def read_csv(content: bytes, *, name: str = "") -> ReadResult:
     try:
         text = decode_text(content, name)
     except NotText as exc:
-        result.problems.append(Problem(str(exc)))
+        result.problems.append(Problem.of(ErrorCode.UNREADABLE_FILE, message=str(exc)))
         return result
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    header = [h.strip() for h in next(rows, [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         result.problems.append(
-            Problem(
-                _("The header lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)},
-                row=1,
-            )
+            Problem.of(ErrorCode.HEADER_INCOMPLETE, row=1, columns=", ".join(missing))
         )
         return result
-    reader.fieldnames = header
-    for rownum, row in enumerate(reader, start=2):
+    for rownum, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if any(c in CSV_COLUMNS for c in header[len(cells) :]):
+            # A short row: its last columns (the value among them) were left out. Read as
+            # blank they would be silently ignored; refused, so that nothing is lost unseen.
+            result.problems.append(
+                Problem.of(ErrorCode.SHORT_ROW, row=rownum, found=len(cells), expected=len(header))
+            )
+            continue
+        row = dict(zip(header, cells, strict=False))
         try:
             year = int((row["year"] or "").strip())
         except ValueError:
             result.problems.append(
-                Problem(
-                    _("Expected a year, found “%(text)s”.") % {"text": row["year"]},
-                    row=rownum,
-                    column="year",
-                )
+                Problem.of(ErrorCode.NOT_A_YEAR, row=rownum, column="year", text=row["year"])
             )
             continue
         result.values.append(
@@ -402,6 +464,7 @@ def read_csv(content: bytes, *, name: str = "") -> ReadResult:
                 "",
                 rownum,
                 "value",
+                is_clear_marker(row["value"]),
             )
         )
     return result

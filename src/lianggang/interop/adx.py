@@ -20,6 +20,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
+from lianggang.collection.errors import ErrorCode
 from lianggang.collection.workbook import RawValue
 
 from .dhis2 import ExportRow
@@ -134,6 +135,18 @@ def read(content: bytes) -> Parsed:
                         row=row,
                         index=index - 1,
                         code="E7616",
+                    )
+                )
+                continue
+            if "value" not in dv.attrib:  # required by ADX's schema; never read as a clearing
+                parsed.conflicts.append(
+                    Conflict.of(
+                        ErrorCode.NO_VALUE,
+                        property="value",
+                        object=element,
+                        row=row,
+                        index=index - 1,
+                        code="E7610",
                     )
                 )
                 continue

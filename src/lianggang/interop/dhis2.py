@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from lianggang.cells import InertWriter, NotText, csv_delimiter, decode_text, restore
+from lianggang.collection.errors import ErrorCode
 from lianggang.collection.workbook import RawValue
 
 from .model import (
@@ -28,6 +29,7 @@ from .model import (
     Conflict,
     Parsed,
     number_text,
+    period_kind,
     year_of_period,
 )
 
@@ -85,9 +87,23 @@ def _one(
     value: Any,
     comment: str,
     deleted: bool,
+    has_value: bool = True,
 ) -> None:
-    """Check one value's identifiers and period; add it or its conflict."""
+    """Check one value's identifiers and period; add it or its conflict. A value without a
+    value (not blank: absent) is refused unless it is ``deleted``, the explicit clearing."""
     parsed.index_of_row[row] = index
+    if not has_value and not deleted:
+        parsed.conflicts.append(
+            Conflict.of(
+                ErrorCode.NO_VALUE,
+                property="value",
+                object=element,
+                row=row,
+                index=index,
+                code="E7610",
+            )
+        )
+        return
     for prop, text in (("dataElement", element), ("orgUnit", orgunit), ("period", period)):
         if not text:
             parsed.conflicts.append(
@@ -134,6 +150,7 @@ def _one(
             "",
             row,
             "value",
+            deleted,
         )
     )
 
@@ -178,6 +195,7 @@ def read_json(content: bytes) -> Parsed:
             value=dv.get("value"),
             comment=_text(dv.get("comment")),
             deleted=_text(dv.get("deleted")).lower() in _TRUE,
+            has_value="value" in dv,
         )
     return parsed
 
@@ -194,8 +212,8 @@ def read_csv(content: bytes, *, first_row_is_header: bool = True, name: str = ""
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     index = 0
     for line, cells in enumerate(rows, start=1):
-        if line == 1 and first_row_is_header:
-            continue
+        if line == 1 and first_row_is_header and not _is_value_row(cells):
+            continue  # a header (DHIS2 ignores its words); a first line of values is read
         if not any(c.strip() for c in cells):
             continue
         if len(cells) < MIN_CSV_COLUMNS:
@@ -229,6 +247,19 @@ def read_csv(content: bytes, *, first_row_is_header: bool = True, name: str = ""
         )
         index += 1
     return parsed
+
+
+def _is_value_row(cells: list[str]) -> bool:
+    """Whether a first line is a value rather than a header: a header's period column never
+    holds a period, nor its value column a number. Otherwise DHIS2's rule (the first line is a
+    header) would drop the first value of a file written without one."""
+    if len(cells) < MIN_CSV_COLUMNS or not period_kind(cells[1].strip()):
+        return False
+    try:
+        float(cells[5].strip())
+    except ValueError:
+        return cells[5].strip() == "" and len(cells) > 10 and cells[10].strip().lower() in _TRUE
+    return True
 
 
 def _text(v: Any) -> str:
@@ -330,6 +361,7 @@ def import_summary(
                 "objects": {c.property: c.object} if c.property and c.object else {},
                 "value": c.message,
                 "errorCode": c.code,
+                "reason": c.reason,
                 "property": c.property,
                 "indexes": [] if c.index is None else [c.index],
                 "row": c.row,

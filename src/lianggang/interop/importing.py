@@ -182,6 +182,14 @@ def _by_name(parsed: Parsed) -> None:
     ]
 
 
+def read_values_resolved(content: bytes, settings_: ImportSettings, *, name: str = "") -> Parsed:
+    """Read a file of values, names turned to codes when the file identifies by name."""
+    parsed = read_values(content, settings_, name=name)
+    if settings_.id_scheme == "NAME":
+        _by_name(parsed)
+    return parsed
+
+
 def _conflicts_of(plan: ImportPlan, parsed: Parsed) -> list[Conflict]:
     return [
         Conflict(
@@ -191,6 +199,7 @@ def _conflicts_of(plan: ImportPlan, parsed: Parsed) -> list[Conflict]:
             index=parsed.index_of_row.get(p.row) if p.row is not None else None,
             file=p.sheet,
             code="E7630",
+            reason=p.code,
         )
         for p in plan.problems
     ]
@@ -220,11 +229,9 @@ def values_import(
             )
         )
         return outcome
-    parsed = read_values(content, settings_, name=name)
-    if settings_.id_scheme == "NAME":
-        _by_name(parsed)
+    parsed = read_values_resolved(content, settings_, name=name)
     if settings_.import_strategy == "DELETE":
-        parsed.values = [replace(v, value=None, comment="") for v in parsed.values]
+        parsed.values = [replace(v, value=None, comment="", clear=True) for v in parsed.values]
     outcome.conflicts.extend(parsed.conflicts)
     outcome.skipped.extend(parsed.skipped)
     values = parsed.values
@@ -255,7 +262,9 @@ def values_import(
     if not plan.ok or (outcome.conflicts and settings_.atomic_mode == "ALL"):
         outcome.count.ignored = nothing
         return outcome
-    outcome.count.ignored = refused + len(outcome.skipped) + len(unwanted) + plan.unchanged
+    outcome.count.ignored = (
+        refused + len(outcome.skipped) + len(unwanted) + plan.unchanged + plan.blank
+    )
     outcome.changes = plan.changes
     outcome.findings = plan.findings
     for c in plan.changes:

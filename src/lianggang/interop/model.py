@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lianggang.collection.errors import ErrorCode
 from lianggang.collection.workbook import Problem, RawValue
 
 TOTAL = "total"
@@ -31,9 +33,29 @@ class Conflict:
     index: int | None = None
     code: str = "E7600"
     file: str = ""
+    # Lianggang's stable code (collection.errors.ErrorCode) where one applies: the same for a
+    # value refused through any door.
+    reason: str = ""
 
     def __str__(self) -> str:
         return str(Problem(self.message, sheet=self.file, row=self.row, column=self.property))
+
+    @classmethod
+    def of(
+        cls,
+        reason: ErrorCode,
+        *,
+        row: int | None = None,
+        index: int | None = None,
+        property: str = "",
+        object: str = "",
+        code: str = "E7600",
+        file: str = "",
+        **params: Any,
+    ) -> Conflict:
+        """A conflict worded from the one catalogue (``collection.errors.MESSAGES``)."""
+        p = Problem.of(reason, **params)
+        return cls(p.message, object, property, row, index, code, file, str(reason))
 
 
 @dataclass

@@ -6,16 +6,17 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from lianggang.cells import NotAWorkbook, UnsafeUpload, is_ole2, read_xls
+from lianggang.collection.errors import ErrorCode
 from lianggang.collection.workbook import (
     CSV_COLUMNS,
     META,
     RawValue,
     ReadResult,
+    is_clear_marker,
     read_csv,
     read_workbook,
 )
@@ -30,7 +31,9 @@ def from_read_result(read: ReadResult) -> Parsed:
     parsed = Parsed(values=list(read.values))
     for p in read.problems:
         parsed.conflicts.append(
-            Conflict(p.message, property=p.column, row=p.row, file=p.sheet, code="E7600")
+            Conflict(
+                p.message, property=p.column, row=p.row, file=p.sheet, code="E7600", reason=p.code
+            )
         )
     return parsed
 
@@ -68,10 +71,8 @@ def read_xlsx(content: bytes, name: str = "") -> Parsed:
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         parsed.conflicts.append(
-            Conflict(
-                _("The header lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)},
-                row=1,
-                file=ws.title,
+            Conflict.of(
+                ErrorCode.HEADER_INCOMPLETE, row=1, file=ws.title, columns=", ".join(missing)
             )
         )
         wb.close()
@@ -85,11 +86,12 @@ def read_xlsx(content: bytes, name: str = "") -> Parsed:
             year = int(str(cell.get("year") or "").strip())
         except ValueError:
             parsed.conflicts.append(
-                Conflict(
-                    _("Expected a year, found “%(text)s”.") % {"text": cell.get("year")},
+                Conflict.of(
+                    ErrorCode.NOT_A_YEAR,
                     property="year",
                     row=line,
                     file=ws.title,
+                    text=cell.get("year"),
                 )
             )
             continue
@@ -104,6 +106,7 @@ def read_xlsx(content: bytes, name: str = "") -> Parsed:
                 ws.title,
                 line,
                 "value",
+                is_clear_marker(cell.get("value")),
             )
         )
     wb.close()

@@ -76,7 +76,10 @@ class ValueIn(Schema):
     year: int
     disaggregation: str = "total"
     value: float | str | None = Field(
-        description="A number; null or an empty string deletes the value."
+        description=(
+            "A number. null clears the stored value (an explicit clearing); an empty string "
+            "changes nothing."
+        )
     )
     comment: str = ""
 
@@ -108,6 +111,7 @@ def data_values_write(request: HttpRequest, body: ValuesIn) -> Any:
                 sheet="",
                 row=i,
                 column="",
+                clear=v.value is None,
             )
             for i, v in enumerate(body.values)
         ]
@@ -118,11 +122,20 @@ def data_values_write(request: HttpRequest, body: ValuesIn) -> Any:
         raise ApiErrors(
             422,
             [
-                {"code": "invalid", "message": p.message, "field": p.column or None, "row": p.row}
+                {
+                    "code": p.code or "invalid",
+                    "message": p.message,
+                    "field": p.column or None,
+                    "row": p.row,
+                }
                 for p in plan.problems
             ],
         )
     if body.dry_run:
-        return {"dry_run": True, "changed": len(plan.changes), "unchanged": plan.unchanged}
+        return {
+            "dry_run": True,
+            "changed": len(plan.changes),
+            "unchanged": plan.unchanged + plan.blank,
+        }
     changed = import_apply(actor=actor, plan=plan, channel=Channel.API)
-    return {"dry_run": False, "changed": changed, "unchanged": plan.unchanged}
+    return {"dry_run": False, "changed": changed, "unchanged": plan.unchanged + plan.blank}
