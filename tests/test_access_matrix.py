@@ -246,6 +246,17 @@ ROUTES: dict[str, list[Probe]] = {
             obj="unit",
         ),
     ],
+    "web:people": [get("/people/"), get("/people/", {"orgunit": FOREIGN_UNIT})],
+    "web:people-new": [post("/people/new/", {"name": "x", "username": "made-here"})],
+    "web:people-edit": [
+        get("/people/{id}/", obj="person"),
+        post("/people/{id}/", {"name": "changed"}, obj="person"),
+    ],
+    "web:people-active": [post("/people/{id}/active/", {"active": "1"}, obj="person")],
+    "web:people-password": [post("/people/{id}/password/", obj="person")],
+    "web:people-template": [get("/people/import/template.xlsx")],
+    "web:people-import": [post("/people/import/")],
+    "web:people-import-confirm": [post("/people/import/confirm/")],
     "web:password-change": [
         get("/account/password/"),
         post("/account/password/", {"old_password": "wrong", "new_password1": "x"}),
@@ -367,6 +378,8 @@ def world() -> World:
     users = get_user_model()
     root = users.objects.create_superuser("opener", "", "x-long-pw-1")
     stranger = member("stranger", Role.FEDERATION_OFFICER, FOREIGN_UNIT)
+    # Another county's user: only administrators manage users (user administration's pages).
+    foreigner = member("foreigner", Role.CLERK, FOREIGN_UNIT, ["health"])
     round_open(actor=root, year=YEAR, closes_on=dt.date(YEAR + 1, 4, 30))
     subs = cm.Submission.objects.filter(round__year=YEAR)
     luding = subs.get(data_set__code="annual-health", orgunit__code=FOREIGN_UNIT)
@@ -462,6 +475,7 @@ def world() -> World:
             "unit": {"id": FOREIGN_UNIT},
             "followup": {"id": followup.pk},
             "report run": {"id": run.pk},
+            "person": {"id": foreigner.pk},
             "token": {"id": token.pk, "personal": True},
             "pending import": {"id": pending.pk, "personal": True},
             "ledger pending import": {"id": ledger_pending.pk, "personal": True},

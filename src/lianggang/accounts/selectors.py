@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from lianggang.orgunits.selectors import WHOLE_TREE, path_within
+from lianggang.orgunits.models import Department, OrgUnit
+from lianggang.orgunits.selectors import WHOLE_TREE, in_subtree, path_within
 
 from .models import ApiToken, Membership, Role
 
@@ -116,3 +119,111 @@ def api_token_user(raw: str) -> Any:
 
 def api_tokens_of(user: Any) -> Any:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+# ---- user administration ---------------------------------------------------------------------
+# Administrators (a superuser, or a membership with the administrator role) manage users: a
+# superuser all of them; an administrator's membership only the users whose membership lies in
+# its subtree and departments, and it grants no more than it has. Superusers and users without a
+# membership are a superuser's alone.
+
+
+def may_manage_users(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return user_scope(user).role == Role.ADMIN
+
+
+def access_user_admin(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The administrator's scope; Forbidden for everyone else (the page's 403)."""
+    from .errors import Forbidden
+
+    scope = user_scope(user)
+    if scope.role != Role.ADMIN:
+        raise Forbidden
+    return scope
+
+
+def users_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
+    """The users an administrator may see and change (none for anyone else)."""
+    User = get_user_model()
+    scope = user_scope(user)
+    if scope.role != Role.ADMIN:
+        return User.objects.none()
+    users = User.objects.all()
+    if scope.superuser:
+        return users
+    users = users.filter(is_superuser=False).filter(
+        in_subtree(scope.orgunit_path, via="membership__orgunit")
+    )
+    if scope.department_ids is not None:
+        users = users.filter(membership__all_departments=False).exclude(
+            membership__departments__in=Department.objects.exclude(pk__in=scope.department_ids)
+        )
+    return users
+
+
+def access_managed_user(user: AbstractBaseUser | AnonymousUser, user_id: int) -> Any:
+    """A user the administrator manages; Forbidden for a non-administrator, NotFound for a user
+    outside the administrator's reach (as for one that does not exist)."""
+    from .errors import NotFound
+
+    access_user_admin(user)
+    found = users_managed_by(user).filter(pk=user_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def membership_of(user: Any) -> Membership | None:
+    """A managed user's membership (with its unit and departments), or None."""
+    return (
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("orgunit")
+        .prefetch_related("departments")
+        .first()
+    )
+
+
+def orgunits_grantable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[OrgUnit]:
+    """The org units an administrator may give a membership at: the subtree of its scope."""
+    scope = user_scope(user)
+    if scope.role != Role.ADMIN:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(in_subtree(scope.orgunit_path)).order_by("path")
+
+
+def departments_grantable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Department]:
+    scope = user_scope(user)
+    if scope.role != Role.ADMIN:
+        return Department.objects.none()
+    departments = Department.objects.order_by("sort_order", "code")
+    if scope.department_ids is not None:
+        departments = departments.filter(pk__in=scope.department_ids)
+    return departments
+
+
+def may_grant(
+    scope: Scope, *, orgunit: OrgUnit, departments: Iterable[Department], all_departments: bool
+) -> bool:
+    """Whether an administrator of ``scope`` may give such a membership: no more than its own."""
+    if scope.superuser:
+        return True
+    if scope.role != Role.ADMIN or not scope.covers_orgunit(orgunit.path):
+        return False
+    if scope.department_ids is None:
+        return True
+    return not all_departments and all(d.pk in scope.department_ids for d in departments)
+
+
+def user_history(user: Any) -> QuerySet[Any]:
+    """The administrators' changes of a user (the admin site's and the user pages'), newest
+    first."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
+        )
+        .select_related("user")
+        .order_by("-action_time")
+    )

@@ -24,6 +24,7 @@ def _menu(request: HttpRequest) -> dict[str, bool]:
         "menu_collection": role_allows(scope, Action.EDIT) or role_allows(scope, Action.REVIEW),
         "menu_ledger": ledger_may_use(request.user),
         "home_is_todo": scope.role == Role.CLERK,
+        "menu_people": scope.role == Role.ADMIN,
     }
     request.session[MENU_SESSION_KEY] = {"user": request.user.pk, **menu}
     return menu
@@ -34,7 +35,12 @@ def site(request: HttpRequest) -> dict[str, Any]:
     the header's menu offers the user's role. Hiding an entry is not access control: the
     pages keep their own checks."""
     unread = 0
-    menu = {"menu_collection": False, "menu_ledger": False, "home_is_todo": False}
+    menu = {
+        "menu_collection": False,
+        "menu_ledger": False,
+        "home_is_todo": False,
+        "menu_people": False,
+    }
     if request.user.is_authenticated:
         unread = notifications_of(request.user).filter(read_at=None).count()
         menu = _menu(request)
