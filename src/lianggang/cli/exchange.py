@@ -9,7 +9,7 @@ import argparse
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from lianggang.interop import formats  # plain constants: no Django before setup
 
@@ -49,6 +49,13 @@ def _configure_import(im: argparse.ArgumentParser) -> None:
         "only administrator)",
     )
     im.add_argument("--dry-run", action="store_true", help="check and list changes; write nothing")
+    im.add_argument(
+        "--history",
+        action="store_true",
+        help="administrators: past years' values, stored as approved into closed rounds (a year "
+        "without a round gets a closed one) in one transaction, audited with channel history; "
+        "never overwrites a stored value",
+    )
     im.add_argument(
         "--import-strategy",
         choices=formats.STRATEGIES,
@@ -199,6 +206,8 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             element=ns.element or "", orgunit=ns.orgunit or "", year_range=ns.year_range or ""
         ),
     )
+    if ns.history:
+        return _import_history(ns, user, content, settings, out, err)
     outcome = values_import(
         actor=user, content=content, settings_=settings, name=ns.file.name, channel=Channel.CLI
     )
@@ -209,9 +218,9 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not outcome.ok:
         err.write(_("%(n)d problem(s); nothing was imported.\n") % {"n": len(outcome.conflicts)})
         return 1
-    for unit, finding in outcome.findings:
+    for _unit, finding in outcome.findings:
         level = _("error") if finding.severity == "error" else _("warning")
-        err.write(f"{level}: {unit}: {finding.message}\n")
+        err.write(f"{level}: {finding.text}\n")
     for c in outcome.changes:
         old = "—" if c.old is None else f"{c.old:g}"
         new = "—" if c.new is None else f"{c.new:g}"
@@ -242,3 +251,66 @@ def _cmd_import(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         }
     )
     return 1 if outcome.conflicts else 0
+
+
+def _import_history(
+    ns: argparse.Namespace,
+    user: Any,
+    content: bytes,
+    settings: Any,
+    out: IO[str],
+    err: IO[str],
+) -> int:
+    from django.utils.translation import gettext as _
+
+    from lianggang.collection.errors import CollectionError
+    from lianggang.collection.history import history_apply, history_plan
+    from lianggang.interop.importing import ImportSettings, read_values_resolved
+
+    assert isinstance(settings, ImportSettings)
+    parsed = read_values_resolved(content, settings, name=ns.file.name)
+    for conflict in parsed.conflicts:
+        err.write(f"{ns.file.name}: {conflict}\n")
+    if parsed.conflicts:
+        err.write(_("%(n)d problem(s); nothing was imported.\n") % {"n": len(parsed.conflicts)})
+        return 1
+    try:
+        plan = history_plan(actor=user, values=parsed.values)
+    except CollectionError as exc:
+        err.write(f"{exc}\n")
+        return 2
+    for problem in plan.problems:
+        err.write(f"{ns.file.name}: {problem}\n")
+    if not plan.ok:
+        err.write(_("%(n)d problem(s); nothing was imported.\n") % {"n": len(plan.problems)})
+        return 1
+    years = ", ".join(str(y) for y in plan.years) or "—"
+    summary = {
+        "values": len(plan.values),
+        "years": years,
+        "unchanged": plan.unchanged,
+        "blank": plan.blank,
+    }
+    if ns.dry_run:
+        out.write(
+            _(
+                "Dry run: %(values)d value(s) of %(years)s to store as history, %(unchanged)d "
+                "already stored, %(blank)d blank; nothing written.\n"
+            )
+            % summary
+        )
+        return 0
+    result = history_apply(actor=user, plan=plan)
+    out.write(
+        _(
+            "History stored: %(values)d value(s) of %(years)s as approved, %(unchanged)d already "
+            "stored, %(blank)d blank; %(submissions)d submission(s) and %(rounds)d closed round(s) "
+            "created.\n"
+        )
+        % {
+            **summary,
+            "submissions": result.submissions_created,
+            "rounds": len(result.rounds_created),
+        }
+    )
+    return 0

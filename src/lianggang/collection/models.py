@@ -199,6 +199,7 @@ class Channel(models.TextChoices):
     CLI = "cli", _("command line")
     ADMIN = "admin", _("admin site")
     DEMO = "demo", _("demo generator")
+    HISTORY = "history", _("history load")
 
 
 class DataValueAudit(models.Model):
