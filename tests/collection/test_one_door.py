@@ -221,3 +221,20 @@ def test_the_api_answers_with_the_problems_codes_and_null_is_the_explicit_cleari
     assert answer.status_code == 200
     assert answer.json()["changed"] == 1
     assert _stored("live_births") is None
+
+
+def test_an_element_the_year_does_not_ask_is_refused_by_name(ctx: dict[str, Any]) -> None:
+    from lianggang.collection.models import DataSet
+    from lianggang.framework.models import DataElement, Indicator
+
+    old = DataElement.objects.create(code="zz_old_only", name="ZZ旧纲要指标")
+    model = Indicator.objects.filter(target__area__outline__start_year=2011).first()
+    assert model is not None
+    model.pk, model.code, model.numerator, model.denominator = None, "zz-old", old, None
+    model.save()
+    DataSet.objects.get(code="annual-health").elements.add(old)
+    read = read_csv((TIDY + "zz_old_only,513301,2026,total,5\n").encode())
+    (problem,) = import_plan(actor=ctx["clerk"], read=read).problems
+    assert problem.code == ErrorCode.NOT_ASKED
+    assert "ZZ旧纲要指标" in problem.message
+    assert "2026" in problem.message

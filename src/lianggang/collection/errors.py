@@ -53,6 +53,7 @@ class ErrorCode(StrEnum):
     HISTORY_NO_DATA_SET = "history_no_data_set"
     HISTORY_SUBMISSION_PENDING = "history_submission_pending"
     NO_SUCH_ORGUNIT = "no_such_orgunit"
+    NOT_ASKED = "not_asked"
 
 
 MESSAGES: dict[ErrorCode, Any] = {
@@ -132,6 +133,9 @@ MESSAGES: dict[ErrorCode, Any] = {
         "enter these values through it, rather than as history."
     ),
     ErrorCode.NO_SUCH_ORGUNIT: _("Unknown org unit code “%(code)s”."),
+    ErrorCode.NOT_ASKED: _(
+        "%(element)s is not asked for %(year)s: only outlines of other periods use it."
+    ),
 }
 
 

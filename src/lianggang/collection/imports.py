@@ -29,6 +29,7 @@ from lianggang.framework.models import DataElement, DisaggregationOption
 from .access import Action, access_submission, role_allows, submissions_visible_to
 from .errors import CollectionError, ErrorCode
 from .models import Channel, DataSet, DataValue, PendingImport, RoundState, Submission
+from .selectors import elements_for_year
 from .services import EDITABLE, Entry, check_value, datavalues_save_many, parse_number
 from .validation import Cell, Finding, validate_many
 from .workbook import COMMENT_COL, Problem, RawValue, ReadResult, is_blank, lock_reason
@@ -115,7 +116,7 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             return plan
     elements = {e.code: e for e in DataElement.objects.all()}
     options = dict(DisaggregationOption.objects.values_list("code", "category__code"))
-    submissions = _submissions_for(read, target)
+    submissions, not_asked = _submissions_for(read, target)
     # Plain rows, not model instances: a large import reads thousands of them.
     stored = DataValue.objects.filter(
         submission__in={s.pk for s in submissions.values()}
@@ -181,6 +182,17 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             plan.problems.append(
                 Problem.of(
                     ErrorCode.OTHER_SUBMISSION, sheet=raw.sheet, row=raw.row, orgunit=raw.orgunit
+                )
+            )
+            continue
+        if sub is None and (raw.orgunit, raw.element, raw.year) in not_asked:
+            plan.problems.append(
+                Problem.of(
+                    ErrorCode.NOT_ASKED,
+                    sheet=raw.sheet,
+                    row=raw.row,
+                    element=element.name,
+                    year=raw.year,
                 )
             )
             continue
@@ -339,8 +351,10 @@ def _check_after(plan: ImportPlan, submissions: dict[tuple[str, str, int], Submi
 
 def _submissions_for(
     read: ReadResult, target: Submission | None
-) -> dict[tuple[str, str, int], Submission]:
-    """The submission that takes each (org unit, element, year) read, if any."""
+) -> tuple[dict[tuple[str, str, int], Submission], set[tuple[str, str, int]]]:
+    """The submission that takes each (org unit, element, year) read, if any; and the
+    (org unit, element, year) a data set holds but its round does not ask for (an element only
+    outlines of other periods use: ``elements_for_year``)."""
     orgunits = {v.orgunit for v in read.values} | {code for _title, code in read.missing}
     years = {v.year for v in read.values} | ({read.year} if read.missing and read.year else set())
     qs = Submission.objects.filter(orgunit__code__in=orgunits, round__year__in=years)
@@ -349,17 +363,30 @@ def _submissions_for(
     elif read.data_set:
         qs = qs.filter(data_set__code=read.data_set)
     subs = list(qs.select_related("round", "orgunit", "data_set"))
-    # The elements of each data set, once per data set rather than once per submission.
+    # The elements of each data set, once per data set rather than once per submission; those
+    # its round asks for, once per data set and year.
     codes: dict[int, list[str]] = defaultdict(list)
     for data_set_id, code in DataSet.elements.through.objects.filter(
         dataset_id__in={s.data_set_id for s in subs}
     ).values_list("dataset_id", "dataelement__code"):
         codes[data_set_id].append(code)
+    asked = {
+        (s.data_set_id, s.round.year): set(
+            elements_for_year(s.data_set, s.round.year).values_list("code", flat=True)
+        )
+        for s in {(s.data_set_id, s.round.year): s for s in subs}.values()
+    }
     result: dict[tuple[str, str, int], Submission] = {}
+    not_asked: set[tuple[str, str, int]] = set()
     for sub in subs:
+        wanted = asked[sub.data_set_id, sub.round.year]
         for code in codes[sub.data_set_id]:
-            result.setdefault((sub.orgunit.code, code, sub.round.year), sub)
-    return result
+            key = (sub.orgunit.code, code, sub.round.year)
+            if code in wanted:
+                result.setdefault(key, sub)
+            else:
+                not_asked.add(key)
+    return result, not_asked - result.keys()
 
 
 @transaction.atomic
