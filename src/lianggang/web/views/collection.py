@@ -203,8 +203,12 @@ def round_detail(request: HttpRequest, year: int) -> HttpResponse:
             "filter_options": _filter_options(visible),
             "filtered": any(filters.values()),
             "total": visible.count(),
-            "to_review": visible.filter(state=SubmissionState.SUBMITTED).count(),
+            # Awaiting review under the same department and org unit filters (the state aside).
+            "to_review": _round_filters({**filters, "state": ""}, visible)[1]
+            .filter(state=SubmissionState.SUBMITTED)
+            .count(),
             "can_review": can_review,
+            "selectable": can_review and listed.filter(state=SubmissionState.SUBMITTED).exists(),
             "select_all": can_review and request.GET.get("select") == "submitted",
             "not_submitted": visible.filter(state__in=EDITABLE).count() if can_review else 0,
             "mail": mail_configured(),
