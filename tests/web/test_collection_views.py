@@ -305,3 +305,15 @@ def test_typed_text_cannot_become_a_formula_in_the_audit_csv(setup: dict[str, An
     _cell(clerk, sub, "live_births", "1480", comment='=HYPERLINK("http://x")')
     text = officer.get("/collection/rounds/2026/audit.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_an_unreadable_upload_is_named_in_its_message(setup: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sub, clerk = setup["submission"], setup["clerk"]
+    # Latin-1 with bytes neither UTF-8 nor GB18030 can read.
+    content = "data_element,orgunit,year,disaggregation,value\nlive_births,513301,2026,total,1\n"
+    upload = SimpleUploadedFile("妇幼数据.csv", content.encode() + b"\xff\xfe\xff\x80\n")
+    html = clerk.post(f"/collection/submissions/{sub.pk}/upload/", {"file": upload}).content
+    assert "妇幼数据.csv" in html.decode()
+    assert not DataValue.objects.filter(year=2026).exists()

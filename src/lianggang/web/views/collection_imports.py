@@ -63,9 +63,9 @@ def department_template(request: HttpRequest, year: int, data_set: str) -> HttpR
 
 def _read(content: bytes, filename: str) -> ReadResult:
     """An upload as values; a sheet removed from a workbook is noted by the plan, not refused."""
-    if filename.lower().endswith(".csv"):
-        return read_csv(content)
-    return read_workbook(content, missing_ok=True)
+    if filename.lower().endswith((".csv", ".txt")):
+        return read_csv(content, name=filename)  # the file named in what cannot be read
+    return read_workbook(content, missing_ok=True, name=filename)
 
 
 def _preview(request: HttpRequest, *, submission_id: int | None, back: str) -> HttpResponse:
