@@ -46,6 +46,10 @@ def test_every_reader_and_writer_resolves(fmt: formats.Format) -> None:
         ("", b"PK\x03\x04", "xlsx"),
         ("tidy.csv", b"\xef\xbb\xbfdata_element,orgunit,year", "csv"),
         ("dhis.csv", b"dataelement,period,orgunit", "dhis2-csv"),
+        ("legacy.xls", b"", "xlsx"),
+        ("", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "xlsx"),  # an .xls saved by WPS
+        ("unicode.csv", "data_element\torgunit\tyear".encode("utf-16"), "csv"),
+        ("gbk.csv", "data_element,orgunit,year,value,备注".encode("gb18030"), "csv"),
         ("notes.txt", b"hello", ""),
     ],
 )

@@ -83,9 +83,17 @@ class Format:
         ):
             return False
         if self.header_word:
-            first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-            return self.header_word in first
+            return self.header_word in _first_line(head).lower()
         return True
+
+
+def _first_line(head: bytes) -> str:
+    """The first line of a text file's first bytes: UTF-16 when it starts with its byte-order
+    mark (Excel's "Unicode text"), else UTF-8 or GB18030, whose ASCII words read alike."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[2:].decode(encoding, "replace").split("\n", 1)[0]
+    return head.split(b"\n", 1)[0].decode("utf-8", "replace")
 
 
 _REGISTRY: dict[str, Format] = {}
@@ -162,8 +170,8 @@ register(
         reader=f"{_I}.tidy:import_xlsx",
         writer=f"{_I}.exporting:write_xlsx",
         binary=True,
-        names=("*.xlsx",),
-        heads=(b"PK",),
+        names=("*.xlsx", "*.xls"),
+        heads=(b"PK", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),  # zip; OLE2 (a legacy .xls)
         guess_rank=40,
     )
 )
