@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +40,7 @@ from lianggang.collection.models import (
     Round,
     RoundState,
     Submission,
+    SubmissionEvent,
     SubmissionState,
 )
 from lianggang.collection.review import (
@@ -82,9 +83,24 @@ def index(request: HttpRequest) -> HttpResponse:
         .select_related("round", "data_set__department", "orgunit")
         .order_by("round__year", "orgunit__sort_order", "data_set__code")
     )
-    # What is due: the submissions the user enters that are still open or were returned.
+    # What is due: the submissions the user enters that were returned (first, with why) or are
+    # still open, the nearest deadline first.
+    last_return = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), to_state=SubmissionState.RETURNED
+    ).order_by("-at", "-pk")
     due = (
         mine.filter(state__in=[SubmissionState.RETURNED, SubmissionState.DRAFT])
+        .annotate(
+            returned_first=Case(When(state=SubmissionState.RETURNED, then=0), default=1),
+            return_reason=Subquery(last_return.values("reason")[:1]),
+        )
+        .order_by(
+            "returned_first",
+            "round__closes_on",
+            "round__year",
+            "orgunit__sort_order",
+            "data_set__code",
+        )
         if role_allows(scope, Action.EDIT)
         else mine.none()
     )
@@ -396,19 +412,11 @@ def _findings_context(request: HttpRequest, submission: Submission) -> dict[str,
         and role_allows(scope, Action.EDIT)
     )
     return {
-        "submission": submission,
-        "rows": selectors.submission_grid(submission),
-        "year": submission.round.year,
         "editable": editable,
         "can_submit": editable and role_allows(scope, Action.SUBMIT),
-        "can_review": submission.state == SubmissionState.SUBMITTED
-        and role_allows(scope, Action.REVIEW),
-        "can_reopen": submission.state == SubmissionState.APPROVED
-        and role_allows(scope, Action.REOPEN),
         "review": review,
         "notes": {n.check_key: n for n in submission.validation_notes.all()},
         "unexplained": {f.key for f in review.unexplained},
-        "events": submission.events.select_related("actor"),
     }
 
 
@@ -463,10 +471,12 @@ def cell_save(request: HttpRequest, submission_id: int) -> HttpResponse:
     )
     if row is None:
         raise Http404
+    # The row, and the submission's findings panel out of band (htmx): the list follows the save.
     return render(
         request,
-        "web/collection/_row.html",
+        "web/collection/_cell_saved.html",
         {
+            **_findings_context(request, submission),
             "row": row,
             "submission": submission,
             "year": submission.round.year,

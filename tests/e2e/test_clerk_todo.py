@@ -1,0 +1,107 @@
+"""A clerk's day in the browser: logging in lands on what is due (要做的事), the returned
+submission first with the officer's reason and the deadline; opening it shows the reason at the
+top; once it is fixed and submitted it leaves the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from lianggang.accounts.models import Membership, Role
+from lianggang.collection.models import Submission, SubmissionState
+from lianggang.collection.services import (
+    Entry,
+    data_sets_ensure,
+    datavalues_save,
+    round_open,
+    submission_return,
+)
+from lianggang.framework.services import framework_load
+from lianggang.orgunits.models import Department, OrgUnit
+from lianggang.orgunits.services import orgunits_load
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def world(live_server: Any) -> dict[str, Any]:
+    """The 2026 round: of the Kangding clerk's health and education submissions, health was
+    submitted and returned by the officer with a reason; education is a draft."""
+    orgunits_load()
+    framework_load()
+    data_sets_ensure()
+    users = get_user_model().objects
+    root = users.create_superuser("root", "", PASSWORD)
+    officer = users.create_user("officer", password=PASSWORD)
+    Membership.objects.create(
+        user=officer,
+        role=Role.COMMITTEE_OFFICER,
+        orgunit=OrgUnit.objects.get(code="513300"),
+        all_departments=True,
+    )
+    clerk = users.create_user("clerk", password=PASSWORD)
+    m = Membership.objects.create(
+        user=clerk, role=Role.CLERK, orgunit=OrgUnit.objects.get(code="513301")
+    )
+    m.departments.set(Department.objects.filter(code__in=["health", "education"]))
+    rnd = round_open(actor=root, year=2026, closes_on=dt.date(2027, 4, 30))
+    health = Submission.objects.get(
+        round=rnd, data_set__code="annual-health", orgunit__code="513301"
+    )
+    datavalues_save(
+        actor=clerk,
+        submission_id=health.pk,
+        entries=[Entry("live_births", "total", 1480), Entry("infant_deaths", "total", 9)],
+    )
+    # Sent for review (its checks' warnings aside: the officer returns it anyway).
+    Submission.objects.filter(pk=health.pk).update(state=SubmissionState.SUBMITTED)
+    submission_return(actor=officer, submission_id=health.pk, reason="活产数与出生登记不符，请核实")
+    return {"base": live_server.url, "health": health, "round": rnd}
+
+
+def test_the_clerk_lands_on_what_is_due_returned_first(browser: Any, world: dict[str, Any]) -> None:
+    base, health = world["base"], world["health"]
+    drafts = Submission.objects.filter(
+        round=world["round"],
+        orgunit__code="513301",
+        state=SubmissionState.DRAFT,
+        data_set__department__code__in=["health", "education"],
+    ).count()
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "clerk")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/collection/")  # a clerk's home is the to-do, not the overview
+
+    due = page.locator("section[aria-labelledby=h-due] tbody tr")
+    expect(due).to_have_count(1 + drafts)
+    first = due.first
+    expect(first).to_contain_text("已退回")
+    expect(first).to_contain_text("活产数与出生登记不符，请核实")
+    expect(first).to_contain_text("2027-04-30")
+    expect(due.nth(1)).to_contain_text("草稿")
+
+    first.locator("a").click()
+    page.wait_for_url(f"{base}/collection/submissions/{health.pk}/")
+    expect(page.locator(".return-reason")).to_contain_text("活产数与出生登记不符，请核实")
+
+    field = page.locator("#v-live_births-total")
+    field.fill("1475")
+    with page.expect_response(lambda r: "/cell/" in r.url):
+        field.press("Enter")
+    expect(page.locator("#row-live_births-total input[name=version]")).to_have_value("2")
+    page.click("text=提交审核")
+    page.wait_for_load_state()
+    health.refresh_from_db()
+    assert health.state == SubmissionState.SUBMITTED
+    page.goto(f"{base}/collection/")
+    expect(due).to_have_count(drafts)
+    expect(page.locator("section[aria-labelledby=h-due]")).not_to_contain_text(
+        "活产数与出生登记不符"
+    )
