@@ -118,6 +118,7 @@ bench: install
 	$(BIN)/python bench/web_load.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/national.py
+	$(BIN)/python bench/validation_quality.py
 
 messages: install
 	cd src/lianggang && ../../$(LG) makemessages -l zh_Hans --no-obsolete --add-location file

@@ -25,16 +25,18 @@ import logging
 import math
 import operator as op
 import re
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from lianggang.framework.models import DataElement, DisaggregationOption
+from lianggang.framework.naming import local_name
+from lianggang.orgunits.models import OrgUnit
 
+from . import outliers as outlier_method
 from .models import (
     DataValue,
     MissingValues,
@@ -235,8 +237,34 @@ def rule_problems(rule: ValidationRule, known: Known | None = None) -> list[tupl
 
 
 @dataclass(frozen=True)
+class Item:
+    """A data item a finding is about: the element's code, name and unit, and the breakdown."""
+
+    code: str
+    name: str
+    unit: str
+    disaggregation: str = TOTAL
+    breakdown: str = ""  # the breakdown's name; "" for the total
+
+    def __str__(self) -> str:
+        name = f"{self.name} · {self.breakdown}" if self.breakdown else self.name
+        if self.unit:
+            return _("%(name)s (%(code)s, %(unit)s)") % {
+                "name": name,
+                "code": self.code,
+                "unit": self.unit,
+            }
+        return _("%(name)s (%(code)s)") % {"name": name, "code": self.code}
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One problem found: ``key`` identifies it for an explanation (ValidationNote)."""
+    """One problem found: ``key`` identifies it for an explanation (ValidationNote).
+
+    ``message`` says what is wrong; ``items``, ``orgunit`` and ``year`` say where (filled in by
+    ``validate_many``), and ``text`` says both: the one wording the grid, the upload preview,
+    the API and the command line show. ``anchor`` is the id of the first item's row in the
+    submission's grid (``row-<code>-<breakdown>``)."""
 
     key: str
     severity: str
@@ -244,6 +272,42 @@ class Finding:
     cells: tuple[Cell, ...]
     left: float | None = None
     right: float | None = None
+    items: tuple[Item, ...] = ()
+    orgunit: str = ""
+    year: int | None = None
+    submission_id: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        element, disaggregation = self.cells[0] if self.cells else ("", TOTAL)
+        return f"row-{element}-{disaggregation}"
+
+    @property
+    def subject(self) -> str:
+        """Where: ``康定市 2025年：活产数（live_births，人）``."""
+        items = _("; ").join(str(i) for i in self.items) or ", ".join(
+            e if d == TOTAL else f"{e}.{d}" for e, d in self.cells
+        )
+        if not self.orgunit or self.year is None:
+            return items
+        return _("%(orgunit)s, %(year)s: %(items)s") % {
+            "orgunit": self.orgunit,
+            "year": self.year,
+            "items": items,
+        }
+
+    @property
+    def compared(self) -> str:
+        """A rule's two sides as found (``120 / 100``); "" for the other checks, whose message
+        gives the value and what was expected."""
+        if not self.key.startswith("rule:") or self.left is None:
+            return ""
+        return " / ".join(_num(v) for v in (self.left, self.right) if v is not None)
+
+    @property
+    def text(self) -> str:
+        message = f"{self.message} ({self.compared})" if self.compared else self.message
+        return _("%(subject)s — %(message)s") % {"subject": self.subject, "message": message}
 
 
 _COMPARE = {
@@ -331,11 +395,12 @@ History = dict[tuple[int, str, str], dict[int, float]]  # (orgunit, element, dis
 
 
 def _history(orgunit_ids: set[int], years: set[int], elements: set[str]) -> History:
+    """The approved values of these units of the ten years before the latest of ``years``."""
     history: History = {}
     for o, e, d, y, v in DataValue.objects.filter(
         orgunit_id__in=orgunit_ids,
         year__lt=max(years),
-        year__gte=min(years) - 10,
+        year__gte=min(years) - outlier_method.HISTORY_YEARS,
         submission__state=SubmissionState.APPROVED,
         element__code__in=elements,
     ).values_list("orgunit_id", "element__code", "disaggregation", "year", "value"):
@@ -343,70 +408,149 @@ def _history(orgunit_ids: set[int], years: set[int], elements: set[str]) -> Hist
     return history
 
 
+@dataclass
+class Peers:
+    """The units each unit is compared with (the others under the same parent, at its level),
+    with their values of the years checked (entered, whatever their state) and history."""
+
+    of: dict[int, list[int]]
+    values: History  # (peer, element, disaggregation) -> year -> value (the checked years)
+    history: History
+
+
+def _peers(orgunit_ids: set[int], years: set[int], elements: set[str]) -> Peers:
+    units = OrgUnit.objects.filter(pk__in=orgunit_ids).values_list("pk", "parent_id", "level")
+    of: dict[int, list[int]] = {}
+    for pk, parent, level in units:
+        if parent is None:
+            of[pk] = []
+            continue
+        of[pk] = list(
+            OrgUnit.objects.filter(parent_id=parent, level=level)
+            .exclude(pk=pk)
+            .values_list("pk", flat=True)
+        )
+    ids = {p for ps in of.values() for p in ps}
+    values: History = {}
+    for o, e, d, y, v in DataValue.objects.filter(
+        orgunit_id__in=ids, year__in=years, element__code__in=elements
+    ).values_list("orgunit_id", "element__code", "disaggregation", "year", "value"):
+        values.setdefault((o, e, d), {})[y] = v
+    return Peers(of, values, _history(ids, years, elements) if ids else {})
+
+
+def _limits() -> outlier_method.Limits:
+    return outlier_method.Limits(
+        z=float(getattr(settings, "LIANGGANG_OUTLIER_Z", outlier_method.Z_LIMIT)),
+        change=float(getattr(settings, "LIANGGANG_OUTLIER_CHANGE", outlier_method.CHANGE_LIMIT)),
+    )
+
+
 def outliers(
     submission: Submission,
     values: Mapping[Cell, float],
     cells: Iterable[Cell] | None = None,
     history: History | None = None,
+    peers: Peers | None = None,
+    integer: Mapping[str, bool] | None = None,
 ) -> list[Finding]:
-    """Values far from the unit's own approved history (robust z) or from last year."""
-    z_limit = float(getattr(settings, "LIANGGANG_OUTLIER_Z", 3.5))
-    change_limit = float(getattr(settings, "LIANGGANG_OUTLIER_CHANGE", 0.5))
+    """Values far from what the unit's own trend and this year's change in the other units lead
+    one to expect, values identical to last year's where a repeat is unlikely, and fractions in
+    whole-number items (``collection.outliers`` describes the method)."""
+    limits = _limits()
     year = submission.round.year
     wanted = set(cells) if cells is not None else set(values)
+    elements = {e for e, _d in wanted}
     if history is None:
-        history = _history({submission.orgunit_id}, {year}, {e for e, _d in wanted})
+        history = _history({submission.orgunit_id}, {year}, elements)
+    if peers is None:
+        peers = _peers({submission.orgunit_id}, {year}, elements)
+    if integer is None:
+        integer = dict(DataElement.objects.filter(code__in=elements).values_list("code", "integer"))
     findings = []
     for cell in sorted(wanted):
         x = values.get(cell)
-        past = {
-            y: v
-            for y, v in history.get((submission.orgunit_id, cell[0], cell[1]), {}).items()
-            if year - 10 <= y < year
-        }
-        if x is None or not past:
+        if x is None:
             continue
-        series = list(past.values())
-        if len(series) >= 3:
-            median = statistics.median(series)
-            mad = statistics.median(abs(v - median) for v in series)
-            if mad > 0 and 0.6745 * abs(x - median) / mad > z_limit:
-                findings.append(
-                    Finding(
-                        f"outlier:{cell[0]}:{cell[1]}",
-                        Severity.WARNING,
-                        _("%(value)s is far from this unit's usual level (median %(median)s).")
-                        % {"value": _num(x), "median": _num(median)},
-                        (cell,),
-                        x,
-                        median,
-                    )
-                )
+        whole = bool(integer.get(cell[0], False))
+        own = history.get((submission.orgunit_id, *cell), {})
+        fitted = outlier_method.fit(own, year, integer=whole)
+        deviations = []
+        for peer in peers.of.get(submission.orgunit_id, []):
+            value = peers.values.get((peer, *cell), {}).get(year)
+            past = peers.history.get((peer, *cell))
+            if value is None or not past:
                 continue
-        prev = past.get(year - 1)
-        if prev is not None and max(abs(prev), abs(x)) >= 20 and prev != 0:
-            change = (x - prev) / abs(prev)
-            if abs(change) > change_limit:
-                findings.append(
-                    Finding(
-                        f"change:{cell[0]}:{cell[1]}",
-                        Severity.WARNING,
-                        _("%(value)s changed by %(change)s%% from last year's %(previous)s.")
-                        % {
-                            "value": _num(x),
-                            "change": f"{change * 100:+.0f}",
-                            "previous": _num(prev),
-                        },
-                        (cell,),
-                        x,
-                        prev,
-                    )
-                )
+            peer_fit = outlier_method.fit(past, year, integer=whole)
+            if peer_fit is not None:
+                deviations.append(outlier_method.deviation(peer_fit, value))
+        verdict = outlier_method.check(
+            x,
+            year,
+            own,
+            integer=whole,
+            shift=outlier_method.peer_shift(deviations),
+            limits=limits,
+            fitted=fitted,
+        )
+        if verdict is not None:
+            findings.append(_outlier_finding(cell, verdict))
     return findings
 
 
+def _outlier_finding(cell: Cell, verdict: outlier_method.Verdict) -> Finding:
+    shown = {
+        "value": _num(verdict.value),
+        "expected": _num(verdict.expected),
+        "low": _num(verdict.low),
+        "high": _num(verdict.high),
+    }
+    if verdict.kind == outlier_method.FRACTION:
+        message = _("%(value)s is not a whole number, but this data item counts whole units.")
+    elif verdict.kind == outlier_method.REPEAT:
+        message = _(
+            "%(value)s is exactly last year's value, which this series has never repeated "
+            "before: copied from last year?"
+        )
+    else:
+        message = _(
+            "%(value)s is far from the expected %(expected)s (from this unit's own trend and "
+            "this year's change in the other units; %(low)s to %(high)s would pass)."
+        )
+        hint = _slip_hint(verdict.ratio)
+        if hint:
+            message = f"{message} {hint}"
+    return Finding(
+        f"{verdict.kind}:{cell[0]}:{cell[1]}",
+        Severity.WARNING,
+        message % shown,
+        (cell,),
+        verdict.value,
+        verdict.expected,
+    )
+
+
+def _slip_hint(ratio: float) -> str:
+    """A unit slip's hint when the value is about 10, 100… times (or a 10th…) the expected."""
+    if not math.isfinite(ratio) or ratio <= 0:
+        return ""
+    power = round(math.log10(ratio))
+    if power == 0 or abs(math.log10(ratio) - power) > 0.15 or abs(power) > 4:
+        return ""
+    factor = f"{10 ** abs(power):,}"
+    if power > 0:
+        return _("About %(factor)s times the expected value: entered in the wrong unit?") % {
+            "factor": factor
+        }
+    return _("About 1/%(factor)s of the expected value: entered in the wrong unit?") % {
+        "factor": factor
+    }
+
+
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.4g}" if abs(x) < 1000 else str(round(x))
 
 
 def validate_submission(
@@ -450,7 +594,17 @@ def validate_many(
         else:
             codes = {e.code for e in sub.data_set.elements.all()}
             wanted[sub.pk] = {c for c in own if c[0] in codes}
-    history = _history(orgunit_ids, years, {e for cs in wanted.values() for e, _d in cs})
+    checked = {e for cs in wanted.values() for e, _d in cs}
+    history = _history(orgunit_ids, years, checked)
+    peers = _peers(orgunit_ids, years, checked)
+    for (o, y), own in values.items():  # the peers' values as this change would leave them
+        if o in {p for ps in peers.of.values() for p in ps}:
+            for key in [k for k in peers.values if k[0] == o]:
+                peers.values[key].pop(y, None)
+            for (e, d), v in own.items():
+                peers.values.setdefault((o, e, d), {})[y] = v
+    where = _Where(checked | {e for rule in rules for e in rule.elements})
+    integer = {code: element.integer for code, element in where.elements.items()}
     result = {}
     for sub, cells in items:
         own = values.get((sub.orgunit_id, sub.round.year), {})
@@ -462,5 +616,37 @@ def validate_many(
         findings = [
             f for rule in rules_for(elements, rules) if (f := _checked(rule, own)) is not None
         ]
-        result[sub.pk] = findings + outliers(sub, own, wanted[sub.pk], history)
+        findings += outliers(sub, own, wanted[sub.pk], history, peers, integer)
+        result[sub.pk] = [where.locate(f, sub) for f in findings]
     return result
+
+
+class _Where:
+    """What a finding needs to say where it is: the elements' names and units, the breakdowns'
+    names, read once."""
+
+    def __init__(self, codes: set[str]) -> None:
+        self.elements = {e.code: e for e in DataElement.objects.filter(code__in=codes)}
+        self.options = {o.code: o for o in DisaggregationOption.objects.all()}
+
+    def locate(self, finding: Finding, submission: Submission) -> Finding:
+        items = []
+        for code, disaggregation in finding.cells:
+            element = self.elements.get(code)
+            option = self.options.get(disaggregation)
+            items.append(
+                Item(
+                    code=code,
+                    name=local_name(element) if element else code,
+                    unit=element.unit if element else "",
+                    disaggregation=disaggregation,
+                    breakdown=local_name(option) if option and disaggregation != TOTAL else "",
+                )
+            )
+        return replace(
+            finding,
+            items=tuple(items),
+            orgunit=local_name(submission.orgunit),
+            year=submission.round.year,
+            submission_id=submission.pk,
+        )

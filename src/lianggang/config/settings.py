@@ -238,8 +238,8 @@ LIANGGANG_PUBLIC = _env_bool("LIANGGANG_PUBLIC", False)
 
 # Collection: the largest upload accepted, and the thresholds of the outlier warnings.
 LIANGGANG_UPLOAD_MAX_BYTES = int(os.environ.get("LIANGGANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-LIANGGANG_OUTLIER_Z = float(os.environ.get("LIANGGANG_OUTLIER_Z", "3.5"))
-LIANGGANG_OUTLIER_CHANGE = float(os.environ.get("LIANGGANG_OUTLIER_CHANGE", "0.5"))
+LIANGGANG_OUTLIER_Z = float(os.environ.get("LIANGGANG_OUTLIER_Z", "4"))
+LIANGGANG_OUTLIER_CHANGE = float(os.environ.get("LIANGGANG_OUTLIER_CHANGE", "0.2"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIANGGANG_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Mail (the round page's reminders to late clerks): sent only when a mail server is named.

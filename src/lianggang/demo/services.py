@@ -23,7 +23,7 @@ from lianggang.dbguard import maintenance
 from lianggang.framework.models import DataElement, Indicator
 from lianggang.orgunits.models import Level, OrgUnit
 
-from .generate import County, Formula, Generator, load_params
+from .generate import County, Formula, GeneratedValue, Generator, load_params
 from .label import DEMO_LABEL
 from .ledger import ledger_demo_delete, ledger_demo_load
 
@@ -52,13 +52,9 @@ def demo_exists() -> bool:
     return Round.objects.filter(is_demo=True).exists()
 
 
-@transaction.atomic
-def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoReport:
-    """Generate and store approved demo values 2010–2025 for every county of the prefecture."""
-    if demo_exists() and not force:
-        return DemoReport(loaded=False)
-    if force:
-        demo_delete()
+def demo_values(prefecture_code: str = "513300") -> list[GeneratedValue]:
+    """The demo values of the prefecture and its counties, generated (not stored): what
+    ``demo_load`` stores, and what ``bench/validation_quality.py`` injects errors into."""
     params = load_params()
     prefecture = OrgUnit.objects.get(code=prefecture_code)
     counties = list(OrgUnit.objects.filter(parent=prefecture, level=Level.COUNTY).order_by("code"))
@@ -93,7 +89,20 @@ def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoRe
         residence_elements=residence,
         params=params,
     )
-    generated = list(generator.run())
+    return list(generator.run())
+
+
+@transaction.atomic
+def demo_load(*, prefecture_code: str = "513300", force: bool = False) -> DemoReport:
+    """Generate and store approved demo values 2010–2025 for every county of the prefecture."""
+    if demo_exists() and not force:
+        return DemoReport(loaded=False)
+    if force:
+        demo_delete()
+    prefecture = OrgUnit.objects.get(code=prefecture_code)
+    counties = list(OrgUnit.objects.filter(parent=prefecture, level=Level.COUNTY).order_by("code"))
+    params = load_params()
+    generated = demo_values(prefecture_code)
 
     # The data sets a real round would use: county-level ones, and the prefecture's summary.
     data_sets_ensure()

@@ -81,7 +81,10 @@ def submission_transition(request: HttpRequest, submission_id: int, body: Transi
         raise ApiErrors(
             409,
             [{"code": "validation_failed", "message": str(exc)}]
-            + [{"code": "finding", "message": f.message} for f in [*exc.errors, *exc.warnings]],
+            + [
+                {"code": "finding", "message": f.text, "field": f.cells[0][0] if f.cells else None}
+                for f in [*exc.errors, *exc.warnings]
+            ],
         ) from exc
     return (
         submissions_visible_to(request.user)
