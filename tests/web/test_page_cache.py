@@ -37,13 +37,17 @@ def test_a_cached_page_is_the_same_page_without_touching_the_figures(
     leader = _client("leader", Role.VIEWER, "513300")
     first = leader.get(OVERVIEW)
     assert "rows" in first.context  # rendered from the figures
-    # The session, the user, the header's notifications and demo flag, the figures' version.
-    with django_assert_num_queries(5) as queries:
+    # The session, the user, the header's notifications, rebuild banner and demo flag, the
+    # figures' version.
+    with django_assert_num_queries(6) as queries:
         second = leader.get(OVERVIEW)
     assert "rows" not in second.context  # taken from the cache
     assert _main(second) == _main(first)
     tables = [q["sql"].split("FROM")[1].split()[0] for q in queries.captured_queries]
-    assert [t for t in tables if "analytics_" in t] == ['"analytics_figuresversion"']
+    assert [t for t in tables if "analytics_" in t] == [
+        '"analytics_figuresversion"',
+        '"analytics_rebuildrequest"',
+    ]
 
 
 def _main(response: Any) -> str:

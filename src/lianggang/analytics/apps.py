@@ -14,3 +14,8 @@ class AnalyticsConfig(AppConfig):
         # Approved values reach the figures at once: refreshed when the approval commits.
         if analytics_refresh_for_submissions not in approval_listeners:
             approval_listeners.append(analytics_refresh_for_submissions)
+
+        from .rebuilds import connect_signals
+
+        # A target, an override or a formula saved: the figures rebuild in the background.
+        connect_signals()

@@ -1,5 +1,8 @@
-"""Derived figures: rebuilt by the store from approved values, never edited by hand."""
+"""Derived figures: rebuilt by the store from approved values, never edited by hand; beside
+them the officer's rule for complete years and the background rebuilds' progress."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -178,3 +181,94 @@ class FiguresVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class YearSettings(models.Model):
+    """The officer's rule for which year the figures pages and reports open on (one row).
+
+    A year's round counts as complete when this share of its submissions is approved (100: every
+    data set of every unit); pages open on the latest complete year, and younger years stay
+    selectable with their coverage (see ``selectors.figure_years``)."""
+
+    complete_from_percent = models.PositiveSmallIntegerField(
+        _("counts as complete from (% of submissions approved)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("complete years")
+        verbose_name_plural = _("complete years")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(complete_from_percent__gte=1, complete_from_percent__lte=100),
+                name="yearsettings_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complete_from_percent} %"
+
+
+class RebuildState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class RebuildRequest(models.Model):
+    """A background rebuild of the figures asked for by framework edits (a target, an override,
+    a formula) and its progress, for every app server to read (``rebuilds.py``).
+
+    Edits in a row share one queued request (``edits`` counts them; at most one request is
+    queued at a time, held by the partial unique constraint); a rebuild claims the queued one,
+    reports its step, and any rebuild that started after a request was made completes it."""
+
+    state = models.CharField(
+        _("state"), max_length=8, choices=RebuildState.choices, default=RebuildState.QUEUED
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    edits = models.PositiveIntegerField(_("edits"), default=1)
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=20, blank=True)
+    step_number = models.PositiveSmallIntegerField(_("step number"), default=0)
+    steps = models.PositiveSmallIntegerField(_("steps"), default=0)
+    done = models.PositiveIntegerField(_("done in this step"), default=0)
+    total = models.PositiveIntegerField(_("in this step"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("figures rebuild")
+        verbose_name_plural = _("figures rebuilds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="queued"),
+                name="rebuildrequest_one_queued",
+            ),
+        ]
+        indexes = [models.Index(fields=["state"], name="rebuildrequest_state")]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.state}"

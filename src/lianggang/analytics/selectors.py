@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from lianggang.collection.models import DataValue, SubmissionState
+from lianggang.collection.models import DataValue, Submission, SubmissionState
 from lianggang.framework.models import (
     Area,
     DisaggregationOption,
@@ -20,9 +21,9 @@ from lianggang.framework.models import (
 from lianggang.orgunits.models import OrgUnit
 from lianggang.orgunits.selectors import in_subtree, orgunit_children, orgunit_descendants
 
-from .models import Assessment, IndicatorValue
+from .models import Assessment, IndicatorValue, YearSettings
 from .status import LAGGING_FIRST
-from .store import DEEPEST_JUDGED_LEVEL
+from .store import DEEPEST_JUDGED_LEVEL, last_data_year
 
 
 def outline_indicators(outline: Outline) -> QuerySet[Indicator]:
@@ -68,14 +69,108 @@ def disaggregation_options(*, codes: Iterable[str] | None = None) -> QuerySet[Di
     return qs
 
 
-def latest_assessment_year(outline: Outline) -> int | None:
-    row = (
+def latest_assessment_year(outline: Outline | None = None) -> int | None:
+    """The latest year with judgements: of ``outline``'s indicators, or of any (the latest year
+    with approved data, which the store judges every unit as of: a few index probes)."""
+    if outline is None:
+        return last_data_year()
+    return (
         Assessment.objects.filter(indicator__target__area__outline=outline)
         .order_by("-year")
         .values_list("year", flat=True)
         .first()
     )
-    return row
+
+
+# Complete years: which year pages and reports open on.
+
+YEAR_SETTINGS_ROW = 1
+
+
+def year_settings() -> YearSettings:
+    """The officer's rule for complete years (the defaults until someone saves it)."""
+    return YearSettings.objects.filter(pk=YEAR_SETTINGS_ROW).first() or YearSettings(
+        pk=YEAR_SETTINGS_ROW
+    )
+
+
+@dataclass(frozen=True)
+class YearCoverage:
+    """A year with figures and how far its round is approved (``total`` 0: no round, e.g.
+    figures loaded as history: nothing to wait for)."""
+
+    year: int
+    approved: int
+    total: int
+    complete: bool
+
+    @property
+    def label(self) -> str:
+        """The year as a picker shows it: the bare year when complete, else with its coverage
+        ("2026年：已审核 19/183")."""
+        if self.complete:
+            return str(self.year)
+        return _("%(year)d: %(approved)d/%(total)d approved") % {
+            "year": self.year,
+            "approved": self.approved,
+            "total": self.total,
+        }
+
+
+@dataclass(frozen=True)
+class FigureYears:
+    """The years a page offers, oldest first, and the year it opens on."""
+
+    years: list[YearCoverage]
+    default: int | None  # the latest complete year (the latest year if none is complete)
+    percent: int  # the share of submissions approved from which a round counts as complete
+
+    def get(self, year: int | None) -> YearCoverage | None:
+        return next((y for y in self.years if y.year == year), None)
+
+    @property
+    def younger(self) -> list[YearCoverage]:
+        """The years after the default one (incomplete, still being reviewed)."""
+        return [y for y in self.years if self.default is not None and y.year > self.default]
+
+
+def round_coverage(years: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Approved and total submissions of each round (of ``years``), in one query: year →
+    (approved, total)."""
+    qs = Submission.objects.all()
+    if years is not None:
+        qs = qs.filter(round__year__in=list(years))
+    rows = (
+        qs.values("round__year")
+        .annotate(total=Count("pk"), approved=Count("pk", filter=Q(state=SubmissionState.APPROVED)))
+        .order_by()
+        .values_list("round__year", "approved", "total")
+    )
+    return {year: (approved, total) for year, approved, total in rows}
+
+
+def figure_years(outline: Outline | None = None, *, first: int | None = None) -> FigureYears:
+    """The years with figures (of ``outline``, from its first year or ``first``) labelled with
+    their round's coverage, and the year pages, reports and the API open on: the latest year
+    whose round is complete — every submission approved, or the share the officer set
+    (:class:`YearSettings`). A younger year stays selectable, labelled with its coverage. One
+    rule for every page: the dashboard, unit, department, indicator, query, follow-up and
+    reports pages and the API's report requests read it here."""
+    percent = year_settings().complete_from_percent
+    latest = latest_assessment_year(outline)
+    if latest is None:
+        return FigureYears([], None, percent)
+    if first is None:
+        first = outline.start_year if outline is not None else latest
+    span = range(min(first, latest), latest + 1)
+    coverage = round_coverage(span)
+    years = []
+    for year in span:
+        approved, total = coverage.get(year, (0, 0))
+        complete = total == 0 or approved * 100 >= percent * total
+        years.append(YearCoverage(year, approved, total, complete))
+    default = next((y.year for y in reversed(years) if y.complete), latest)
+    return FigureYears(years, default, percent)
 
 
 def values_not_yet_approved(*, year: int, orgunit: OrgUnit) -> int:
@@ -183,39 +278,48 @@ def indicator_by_code(code: str) -> Indicator | None:
     )
 
 
+def _up_to(qs: QuerySet[Any], year: int | None) -> QuerySet[Any]:
+    return qs if year is None else qs.filter(year__lte=year)
+
+
 def indicator_series_by_unit(
-    *, indicator: Indicator, units: Iterable[OrgUnit]
+    *, indicator: Indicator, units: Iterable[OrgUnit], year: int | None = None
 ) -> dict[int, dict[int, IndicatorValue]]:
-    """The indicator's total (not split) values in each of ``units``, in one query: org unit id
-    → year → value, the years in order. A unit without any value is absent."""
+    """The indicator's total (not split) values in each of ``units`` (up to ``year``), in one
+    query: org unit id → year → value, the years in order. A unit without any value is absent."""
     by_unit: dict[int, dict[int, IndicatorValue]] = {}
-    for v in IndicatorValue.objects.filter(
-        indicator=indicator, orgunit__in=list(units), disaggregation="total"
+    for v in _up_to(
+        IndicatorValue.objects.filter(
+            indicator=indicator, orgunit__in=list(units), disaggregation="total"
+        ),
+        year,
     ).order_by("year"):
         by_unit.setdefault(v.orgunit_id, {})[v.year] = v
     return by_unit
 
 
-def indicator_breakdowns(*, indicator: Indicator, orgunit: OrgUnit) -> list[IndicatorValue]:
-    """The indicator's split values at ``orgunit`` (every disaggregation but the total), by
-    disaggregation, then year."""
+def indicator_breakdowns(
+    *, indicator: Indicator, orgunit: OrgUnit, year: int | None = None
+) -> list[IndicatorValue]:
+    """The indicator's split values at ``orgunit`` (every disaggregation but the total; up to
+    ``year``), by disaggregation, then year."""
     return list(
-        IndicatorValue.objects.filter(indicator=indicator, orgunit=orgunit)
+        _up_to(IndicatorValue.objects.filter(indicator=indicator, orgunit=orgunit), year)
         .exclude(disaggregation="total")
         .order_by("disaggregation", "year")
     )
 
 
 def indicator_judgements(
-    *, indicator: Indicator, units: Iterable[OrgUnit]
+    *, indicator: Indicator, units: Iterable[OrgUnit], year: int | None = None
 ) -> dict[int, Assessment]:
-    """The indicator's latest judgement in each of ``units``: org unit id → its assessment of
-    the latest year judged. A unit never judged is absent."""
+    """The indicator's latest judgement (up to ``year``) in each of ``units``: org unit id → its
+    assessment of the latest year judged. A unit never judged is absent."""
     return {
         a.orgunit_id: a
-        for a in Assessment.objects.filter(indicator=indicator, orgunit__in=list(units)).order_by(
-            "year"
-        )
+        for a in _up_to(
+            Assessment.objects.filter(indicator=indicator, orgunit__in=list(units)), year
+        ).order_by("year")
     }
 
 

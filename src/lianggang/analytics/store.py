@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -37,6 +37,7 @@ from .engine.assess import Judgement, Observation, Rule, SeriesError, Status, Su
 from .engine.compute import compute
 from .engine.targets import effective_targets as resolve_targets
 from .models import Assessment, IndicatorValue
+from .rebuilds import rebuilds_complete, rebuilds_covered
 from .versions import figures_changed
 
 # Outline targets are set for counties and above; townships get figures but no judgement (their
@@ -179,6 +180,11 @@ def _figure_rows(computed: pa.Table) -> pa.Table:
     )
 
 
+def last_data_year() -> int | None:
+    """The latest year with approved data: the year every unit is judged as of."""
+    return _last_year()
+
+
 def _last_year() -> int | None:
     """The latest year with approved data, round by round from the newest (a few index probes,
     where an aggregate over the values would read every one of them)."""
@@ -208,33 +214,55 @@ def _one_writer_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FIGURES_LOCK])
 
 
+# A rebuild's steps, in order, as its progress names them (rebuilds.py shows them).
+REBUILD_STEPS = ("read", "aggregate", "write", "judge")
+
+# progress(step, done, total): a step begins (done 0), or ``done`` of its ``total`` are done.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
+
+
 @transaction.atomic
-def analytics_rebuild(*, judge: bool = True) -> RebuildReport:
+def analytics_rebuild(*, judge: bool = True, progress: Progress | None = None) -> RebuildReport:
     """Recompute every indicator value and judgement from approved data.
 
     ``judge=False`` recomputes the figures only and leaves the judgements as they are (the
-    national benchmark times the two apart).
+    national benchmark times the two apart). ``progress`` is told each step of
+    :data:`REBUILD_STEPS` as it begins and, while judging, how many indicators are done.
+    The background rebuilds queued before it began (framework edits, :mod:`.rebuilds`) are
+    complete when it commits.
     """
     _one_writer_at_a_time()
+    tell = progress or _no_progress
+    covered = rebuilds_covered()
     started = t = time.perf_counter()
     report = RebuildReport(0, 0, 0, 0.0)
+    tell("read", 0, 0)
     indicators = _indicators()
     units = list(OrgUnit.objects.values_list("pk", "parent_id", "aggregated"))
     values = _approved_values(_elements_of(indicators))
     t = report.lap("read", t)
+    tell("aggregate", 0, 0)
     ind_table = _indicators_table(indicators)
     computed = compute(aggregate(values, _hierarchy_table(units), ind_table), ind_table)
     t = report.lap("aggregate", t)
+    tell("write", 0, 0)
     report.indicator_values = replace_all(IndicatorValue, _figure_rows(computed))
     t = report.lap("write figures", t)
     if judge:
+        tell("judge", 0, len(indicators))
         judged = list(OrgUnit.objects.filter(level__lte=DEEPEST_JUDGED_LEVEL))
         series = _series_from_table(computed, {u.pk for u in judged})
-        table = _judgements(indicators, judged, series, None, _last_year())
+        table = _judgements(indicators, judged, series, None, _last_year(), tell=tell)
         report.assessments = replace_all(Assessment, table)
         report.lap("judge", t)
     report.values_read = values.num_rows
     figures_changed()
+    # After the commit, not within: an edit queuing a rebuild meanwhile must not wait for us.
+    transaction.on_commit(lambda: rebuilds_complete(covered))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -463,13 +491,18 @@ def _judgements(
     series: Series,
     from_year: int | None,
     last_year: int | None,
+    *,
+    tell: Progress = _no_progress,
 ) -> pa.Table:
-    """Judge every indicator × unit as of each year of its outline up to ``last_year``."""
+    """Judge every indicator × unit as of each year of its outline up to ``last_year``
+    (``tell``: how many indicators are done)."""
     rows: list[tuple[object, ...]] = []
     if last_year is None:
         return rows_table(rows, ASSESSMENT_SCHEMA)
     targets = effective_targets(indicators, units)
-    for ind in indicators:
+    for n, ind in enumerate(indicators):
+        if n % 25 == 0:
+            tell("judge", n, len(indicators))
         outline = ind.target.area.outline
         first = max(outline.start_year, from_year or outline.start_year)
         years = range(first, min(outline.end_year, last_year) + 1)

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from lianggang.accounts.models import Role
 from lianggang.accounts.selectors import user_scope
+from lianggang.analytics.rebuilds import rebuild_in_progress
 from lianggang.collection.access import Action, notifications_of, role_allows
 from lianggang.collection.selectors import data_is_demo
 from lianggang.demo.label import DEMO_LABEL
@@ -45,6 +46,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         unread = notifications_of(request.user).filter(read_at=None).count()
         menu = _menu(request)
     return {
+        # A background rebuild under way (a target or formula edited): one small query.
+        "figures_rebuild": rebuild_in_progress(),
         "is_demo": data_is_demo(),
         "demo_label": DEMO_LABEL,
         "unread_notifications": unread,

@@ -13,6 +13,7 @@ from .views import (
     profiles,
     query,
     reports,
+    years,
 )
 
 app_name = "web"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("indicators/<slug:code>/", figures.indicator_detail, name="indicator"),
     path("units/<str:code>/", profiles.unit_profile, name="unit"),
     path("query/", query.query, name="query"),
+    path("years/", years.years, name="years"),
     path("followup/", followup.register, name="followup"),
     path("followup/open/", followup.item_open, name="followup-open"),
     path("followup/export.xlsx", followup.register_export, name="followup-export"),

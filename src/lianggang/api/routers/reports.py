@@ -8,8 +8,9 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from lianggang.analytics.selectors import figure_years
 from lianggang.demo.services import demo_note
 from lianggang.framework.models import Outline
 from lianggang.reports.models import ReportRun
@@ -31,7 +32,11 @@ class ReportIn(Schema):
     kind: Literal["annual", "evaluation"]
     outline: str
     orgunit: str
-    year: int
+    year: int | None = Field(
+        None,
+        description="the data year; by default the latest complete year (every submission of "
+        "its round approved, or the share the committee's officer set), as the pages open on",
+    )
     format: Literal[FORMATS]  # type: ignore[valid-type]  # the renderers' (reports/render.py)
 
 
@@ -70,13 +75,16 @@ def report_build_request(request: HttpRequest, body: ReportIn) -> Any:
         raise ApiError(422, "invalid", _("No such outline."), field="body.outline")
     if orgunit is None:
         raise not_found()
+    year = body.year or figure_years(outline).default
+    if year is None:
+        raise ApiError(422, "invalid", _("No figures yet: give the year."), field="body.year")
     try:
         run = report_request(
             actor=_actor(request),
             kind=body.kind,
             outline=outline,
             orgunit=orgunit,
-            year=body.year,
+            year=year,
             fmt=body.format,
             demo_note=demo_note(),
         )

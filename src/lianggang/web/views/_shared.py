@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lianggang.analytics.selectors import FigureYears
 from lianggang.framework.models import Outline
 from lianggang.framework.naming import local_name
 from lianggang.orgunits.models import OrgUnit
@@ -91,6 +92,27 @@ def outline_choice(request: HttpRequest) -> tuple[list[Outline], Outline]:
     if outline is None:
         raise Http404(_("No such outline."))
     return outlines, outline
+
+
+def asked_year(request: HttpRequest, default: int | None) -> int | None:
+    """The year of ``?year=``, else ``default`` (the latest complete year:
+    ``analytics.selectors.figure_years``); 404 for a year that is not a number."""
+    try:
+        return int(request.GET.get("year") or default or 0) or None
+    except ValueError:
+        raise Http404(_("No such year.")) from None
+
+
+def year_context(choice: FigureYears, year: int | None) -> dict[str, Any]:
+    """What the year picker (web/_outline_year.html) shows: the years with their coverage, the
+    one shown, and a word when it is incomplete or when younger years are still reviewed."""
+    return {
+        "year": year,
+        "years": choice.years,
+        "year_shown": choice.get(year),
+        "year_default": choice.default,
+        "years_younger": [y for y in choice.younger if year is not None and y.year > year],
+    }
 
 
 def page_title(*parts: Any) -> str:

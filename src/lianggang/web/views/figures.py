@@ -18,11 +18,11 @@ from lianggang.analytics.models import IndicatorValue
 from lianggang.analytics.selectors import (
     dashboard_data,
     disaggregation_options,
+    figure_years,
     indicator_breakdowns,
     indicator_by_code,
     indicator_judgements,
     indicator_series_by_unit,
-    latest_assessment_year,
 )
 from lianggang.analytics.status import JUDGED, LAGGING_FIRST, ON_COURSE
 from lianggang.framework.models import Indicator
@@ -32,7 +32,16 @@ from lianggang.orgunits.selectors import orgunit_ancestors, orgunit_children
 
 from ..page_cache import figures_response
 from ..presentation import STATUS_STYLE
-from ._shared import XLSX, asked_orgunit, download, figures_page, outline_choice, page_title
+from ._shared import (
+    XLSX,
+    asked_orgunit,
+    asked_year,
+    download,
+    figures_page,
+    outline_choice,
+    page_title,
+    year_context,
+)
 
 DASHBOARD_PARAMS = ("outline", "orgunit", "year", "status", "area")
 
@@ -56,13 +65,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     outlines, outline = outline_choice(request)
     orgunit = asked_orgunit(request)
-    latest = latest_assessment_year(outline)
-    years = list(range(outline.start_year, (latest or outline.start_year) + 1))
-    try:
-        year = int(request.GET.get("year") or latest or outline.start_year)
-    except ValueError:
-        raise Http404(_("No such year.")) from None
-    data = dashboard_data(outline=outline, orgunit=orgunit, year=year) if latest else None
+    choice = figure_years(outline)
+    year = asked_year(request, choice.default or outline.start_year)
+    data = (
+        dashboard_data(outline=outline, orgunit=orgunit, year=year)
+        if choice.years and year is not None
+        else None
+    )
     status_filter = request.GET.get("status", "")
     area_filter = request.GET.get("area", "")
     rows = []
@@ -79,8 +88,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "outline": outline,
         "orgunit": orgunit,
         "ancestors": orgunit_ancestors(orgunit),
-        "year": year,
-        "years": years,
+        **year_context(choice, year),
         "data": data,
         "rows": rows,
         "status_filter": status_filter,
@@ -136,7 +144,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return figures_response(
         request,
         page="indicator",
-        params=[code, request.GET.get("orgunit", "")],
+        params=[code, request.GET.get("orgunit", ""), request.GET.get("year", "")],
         template="web/indicator_main.html",
         build=lambda: _indicator_context(request, code),
         charts=True,
@@ -148,15 +156,19 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     if indicator is None:
         raise Http404(_("No such indicator."))
     orgunit = asked_orgunit(request)
+    outline = indicator.target.area.outline
+    choice = figure_years(outline)
+    year = asked_year(request, choice.default)
     units = [orgunit, *orgunit_children(orgunit)]
-    by_unit = indicator_series_by_unit(indicator=indicator, units=units)
-    disaggregated = indicator_breakdowns(indicator=indicator, orgunit=orgunit)
+    # The page as of ``year`` (the latest complete one unless asked): no later figures.
+    by_unit = indicator_series_by_unit(indicator=indicator, units=units, year=year)
+    disaggregated = indicator_breakdowns(indicator=indicator, orgunit=orgunit, year=year)
     years = sorted({y for per_year in by_unit.values() for y in per_year})
     value_of = {
         (unit_id, y): v.value for unit_id, per_year in by_unit.items() for y, v in per_year.items()
     }
     latest_year = years[-1] if years else None
-    assessments = indicator_judgements(indicator=indicator, units=units)
+    assessments = indicator_judgements(indicator=indicator, units=units, year=year)
     main = assessments.get(orgunit.pk)
     main_values = by_unit.get(orgunit.pk, {})
     axis_years = list(years)
@@ -228,8 +240,9 @@ def _indicator_context(request: HttpRequest, code: str) -> dict[str, Any]:
     return {
         "title": page_title(indicator, orgunit),
         "indicator": indicator,
-        "outline": indicator.target.area.outline,
+        "outline": outline,
         "orgunit": orgunit,
+        **year_context(choice, year),
         "formula": formula,
         "chart": chart,
         "comparison": comparison,

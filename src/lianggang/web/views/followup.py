@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
-from lianggang.analytics.selectors import latest_assessment_year
+from lianggang.analytics.selectors import figure_years
 from lianggang.demo.services import demo_note
 from lianggang.followup.models import FollowUp, ItemState
 from lianggang.followup.services import (
@@ -63,7 +63,7 @@ def _register_unit(request: HttpRequest) -> OrgUnit:
 def register(request: HttpRequest) -> HttpResponse:
     outlines, outline = outline_choice(request)
     home = _register_unit(request)
-    year = latest_assessment_year(outline)
+    year = figure_years(outline).default  # the latest complete year
     items = _items(request)
     today = timezone.localdate()
     current = current_judgements(items)

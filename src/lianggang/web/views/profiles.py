@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 
 from lianggang.analytics.evaluation import MID, evaluation
 from lianggang.analytics.models import Assessment
-from lianggang.analytics.selectors import (
-    latest_assessment_year,
-    outline_indicators,
-)
+from lianggang.analytics.selectors import figure_years, outline_indicators
 from lianggang.analytics.status import LAGGING, LAGGING_FIRST, ON_COURSE
 from lianggang.collection.access import submissions_visible_to
 from lianggang.collection.models import Round
@@ -25,17 +22,25 @@ from lianggang.orgunits.selectors import orgunit_ancestors
 
 from ..page_cache import figures_response
 from ..presentation import STATUS_STYLE
-from ._shared import asked_orgunit, figures_page, outline_choice, page_title
+from ._shared import (
+    asked_orgunit,
+    asked_year,
+    figures_page,
+    outline_choice,
+    page_title,
+    year_context,
+)
 
 
-def _outline_and_year(request: HttpRequest) -> tuple[list[Outline], Outline, int | None]:
+def _outline_and_year(
+    request: HttpRequest,
+) -> tuple[list[Outline], Outline, int | None, dict[str, Any]]:
+    """The outlines, the one asked for, the year (the latest complete one unless asked) and
+    what the year picker shows."""
     outlines, outline = outline_choice(request)
-    latest = latest_assessment_year(outline)
-    try:
-        year = int(request.GET.get("year") or latest or 0) or None
-    except ValueError:
-        raise Http404(_("No such year.")) from None
-    return outlines, outline, year
+    choice = figure_years(outline)
+    year = asked_year(request, choice.default)
+    return outlines, outline, year, year_context(choice, year)
 
 
 @figures_page
@@ -53,7 +58,7 @@ def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
     unit = OrgUnit.objects.filter(code=code, aggregated=True).select_related("parent").first()
     if unit is None:
         raise Http404(_("No such org unit."))
-    outlines, outline, year = _outline_and_year(request)
+    outlines, outline, year, picker = _outline_and_year(request)
     ev = evaluation(outline=outline, orgunit=unit, year=year, stage=MID) if year else None
     rank = None
     if ev is not None and unit.parent is not None and unit.parent.aggregated:
@@ -66,8 +71,7 @@ def _unit_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "outline": outline,
         "orgunit": unit,
         "ancestors": orgunit_ancestors(unit),
-        "year": year,
-        "years": list(range(outline.start_year, (year or outline.start_year) + 1)),
+        **picker,
         "ev": ev,
         "rank": rank,
         "strengths": [line for line in lines if line.status in ON_COURSE],
@@ -81,7 +85,7 @@ def department_page(request: HttpRequest, code: str) -> HttpResponse:
     department = Department.objects.filter(code=code).first()
     if department is None:
         raise Http404(_("No such department."))
-    outlines, outline, year = _outline_and_year(request)
+    outlines, outline, year, picker = _outline_and_year(request)
     home = asked_orgunit(request)
     children = list(home.children.filter(aggregated=True).order_by("sort_order", "code"))
     indicators = list(
@@ -127,7 +131,7 @@ def department_page(request: HttpRequest, code: str) -> HttpResponse:
         "department": department,
         "departments": Department.objects.order_by("sort_order", "code"),
         "orgunit": home,
-        "year": year,
+        **picker,
         "rows": rows,
         "counts": [(st, n) for st in STATUS_STYLE if (n := statuses[st])],
         "round": round_,

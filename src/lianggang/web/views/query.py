@@ -26,6 +26,7 @@ from lianggang.analytics.query import (
     query_select,
     query_values,
 )
+from lianggang.analytics.selectors import figure_years
 from lianggang.demo.services import demo_note
 from lianggang.framework.models import DisaggregationOption, Indicator, Outline
 from lianggang.interop.exporting import jsonstat_of_figures, query_figure_rows
@@ -149,6 +150,8 @@ def query(request: HttpRequest) -> HttpResponse:
     ):
         grouped.setdefault(ind.target.area.outline_id, []).append(ind)
     outlines = list(Outline.objects.order_by("-start_year", "-kind"))
+    choice = figure_years(first=FIRST_YEAR)
+    last_complete = choice.default or LAST_YEAR
     wanted = {i.code for i in sel.indicators}
     shown = request.GET.copy()
     shown.pop("format", None)
@@ -167,9 +170,13 @@ def query(request: HttpRequest) -> HttpResponse:
         "sel": sel,
         "chosen_indicators": {i.code for i in sel.indicators},
         "chosen_units": {u.code for u in sel.units},
-        "year_choices": list(range(FIRST_YEAR, LAST_YEAR + 1)),
-        "first": sel.years[0] if sel.years else 2020,
-        "last": sel.years[-1] if sel.years else 2025,
+        "year_choices": [
+            (y, covered.label if (covered := choice.get(y)) else str(y))
+            for y in range(FIRST_YEAR, LAST_YEAR + 1)
+        ],
+        # Unless asked, the five years up to the latest complete one (analytics.selectors).
+        "first": sel.years[0] if sel.years else last_complete - 5,
+        "last": sel.years[-1] if sel.years else last_complete,
         "pivot": pivot,
         "problems": problems,
         "query_string": shown.urlencode(),

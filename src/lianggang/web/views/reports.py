@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianggang.accounts.selectors import user_scope
+from lianggang.analytics.selectors import figure_years
 from lianggang.demo.services import demo_note
 from lianggang.framework.models import Outline
 from lianggang.orgunits.models import OrgUnit
@@ -46,9 +47,14 @@ def reports(request: HttpRequest) -> HttpResponse:
     runs = reports_visible_to(request.user).select_related("outline", "orgunit", "requested_by")[
         :RUNS_SHOWN
     ]
+    outlines = list(Outline.objects.order_by("-start_year", "-kind"))
+    # The year the form offers first: the latest complete one (analytics.selectors).
+    choice = figure_years(first=min((o.start_year for o in outlines), default=None))
     context = {
         "runs": runs,
-        "outlines": Outline.objects.order_by("-start_year", "-kind"),
+        "years": list(reversed(choice.years)),
+        "year": choice.default,
+        "outlines": outlines,
         "units": _units(request),
         "kinds": ReportKind.choices,
         "formats": renderers.choices(),
