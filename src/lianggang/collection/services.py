@@ -60,6 +60,7 @@ from .models import (
     ValidationNote,
     ValidationRule,
 )
+from .selectors import elements_for_year
 from .validation import Cell, Finding, validate_many, validate_submission
 
 EDITABLE = (SubmissionState.DRAFT, SubmissionState.RETURNED)
@@ -129,9 +130,12 @@ def round_open(
         opened_by=actor,
     )
     units = list(OrgUnit.objects.filter(aggregated=True))
+    # A data set the year asks nothing of (its elements only outlines of other periods use)
+    # gets no submissions: a clerk is never handed an empty form.
     Submission.objects.bulk_create(
         Submission(round=rnd, data_set=ds, orgunit=unit)
         for ds in DataSet.objects.order_by("code")
+        if elements_for_year(ds, year).exists()
         for unit in units
         if unit.level in (ds.levels or [])
     )
