@@ -317,3 +317,17 @@ def test_an_unreadable_upload_is_named_in_its_message(setup: dict[str, Any]) -> 
     html = clerk.post(f"/collection/submissions/{sub.pk}/upload/", {"file": upload}).content
     assert "妇幼数据.csv" in html.decode()
     assert not DataValue.objects.filter(year=2026).exists()
+
+
+def test_the_preview_says_what_blank_cells_keep(setup: dict[str, Any]) -> None:
+    sub, clerk = setup["submission"], setup["clerk"]
+    _cell(clerk, sub, "live_births", "1480")
+    upload = _filled(_template(clerk, sub), None)  # the clerk empties the stored value
+    html = clerk.post(f"/collection/submissions/{sub.pk}/upload/", {"file": upload}).content
+    text = html.decode()
+    assert "删除" in text  # how to clear a value, said where the blank cells are counted
+    assert "/collection/imports/" not in text  # nothing to confirm: the file changes nothing
+    kept = DataValue.objects.get(
+        element__code="live_births", year=2026, orgunit__code="513301", disaggregation="total"
+    )
+    assert kept.value == 1480
