@@ -191,7 +191,7 @@ class YearSettings(models.Model):
     selectable with their coverage (see ``selectors.figure_years``)."""
 
     complete_from_percent = models.PositiveSmallIntegerField(
-        _("counts as complete from (% of submissions approved)"),
+        _("counts as complete from this per cent of submissions approved"),
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                             django.core.validators.MinValueValidator(1),
                             django.core.validators.MaxValueValidator(100),
                         ],
-                        verbose_name="counts as complete from (% of submissions approved)",
+                        verbose_name="counts as complete from this per cent of submissions approved",
                     ),
                 ),
                 (
