@@ -1,4 +1,5 @@
-"""serve and worker: the web application and the background work (report builds)."""
+"""serve and worker: the web application and the background work (report builds, and the figure
+rebuilds queued by framework edits)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ def _configure_serve(sv: argparse.ArgumentParser) -> None:
     sv.add_argument(
         "--no-worker",
         action="store_true",
-        help="do not run background work (report builds) in this process; run `lianggang "
-        "worker` instead",
+        help="do not run background work (report builds, figure rebuilds) in this process; run "
+        "`lianggang worker` instead",
     )
 
 
@@ -57,7 +58,7 @@ def task_worker(worker_id: str, *, batch: bool = False) -> Any:
     )
 
 
-@command("worker", help="run background work (report builds) until stopped")
+@command("worker", help="run background work (report builds, figure rebuilds) until stopped")
 def _cmd_worker(ns: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from django.utils.translation import gettext as _
 
