@@ -151,6 +151,20 @@ ROUTES: dict[str, list[Probe]] = {
     ],
     "web:round": [get(f"/collection/rounds/{YEAR}/")],
     "web:round-close": [post("/collection/rounds/2001/close/")],
+    "web:round-review": [
+        post(
+            f"/collection/rounds/{YEAR}/review/",
+            {"action": "approve", "submission": "{id}"},
+            obj="submission",
+        ),
+        post(
+            f"/collection/rounds/{YEAR}/review/",
+            {"action": "return", "submission": "{id}", "reason": "x"},
+            obj="submission",
+        ),
+    ],
+    "web:round-remind": [post(f"/collection/rounds/{YEAR}/remind/")],
+    "web:years": [get("/years/"), post("/years/", {"percent": "50"})],
     "web:submission": [get(SUB, obj="submission")],
     "web:cell-save": [
         post(

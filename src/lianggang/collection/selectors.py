@@ -4,11 +4,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 
 from lianggang.framework.models import DataElement, DisaggregationOption, Indicator
 
-from .models import DataSet, DataValue, DataValueAudit, Round, Submission, SubmissionState
+from .models import (
+    DataSet,
+    DataValue,
+    DataValueAudit,
+    Round,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
 
 NOT_STARTED = "not_started"
 
@@ -184,3 +192,26 @@ def submissions_late(submissions: QuerySet[Submission], today: dt.date) -> Query
         round__closes_on__lt=today,
         state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED],
     ).select_related("round", "data_set__department", "orgunit")
+
+
+def submissions_due(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Of ``submissions`` (already within the user's scope), those still to enter: the returned
+    ones first, each with the reason of its last return (``return_reason``), then the drafts,
+    the nearest deadline first."""
+    last_return = SubmissionEvent.objects.filter(
+        submission=OuterRef("pk"), to_state=SubmissionState.RETURNED
+    ).order_by("-at", "-pk")
+    return (
+        submissions.filter(state__in=[SubmissionState.RETURNED, SubmissionState.DRAFT])
+        .annotate(
+            returned_first=Case(When(state=SubmissionState.RETURNED, then=0), default=1),
+            return_reason=Subquery(last_return.values("reason")[:1]),
+        )
+        .order_by(
+            "returned_first",
+            "round__closes_on",
+            "round__year",
+            "orgunit__sort_order",
+            "data_set__code",
+        )
+    )

@@ -57,7 +57,11 @@ SCOPED_MODELS: dict[str, frozenset[str]] = {
 # Models every signed-in user may read (the framework, the hierarchy, the published figures,
 # the rounds' calendar) or that belong to no one.
 PUBLIC_MODELS: dict[str, frozenset[str]] = {
-    "lianggang.analytics.models": frozenset({"IndicatorValue", "Assessment", "FiguresVersion"}),
+    # YearSettings: when a year counts as complete; RebuildRequest: the recalculation under way,
+    # which every page's frame says.
+    "lianggang.analytics.models": frozenset(
+        {"IndicatorValue", "Assessment", "FiguresVersion", "YearSettings", "RebuildRequest"}
+    ),
     "lianggang.collection.models": frozenset({"Round", "DataSet", "ValidationRule"}),
     "lianggang.framework.models": frozenset(
         {

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +40,6 @@ from lianggang.collection.models import (
     Round,
     RoundState,
     Submission,
-    SubmissionEvent,
     SubmissionState,
 )
 from lianggang.collection.review import (
@@ -85,25 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     # What is due: the submissions the user enters that were returned (first, with why) or are
     # still open, the nearest deadline first.
-    last_return = SubmissionEvent.objects.filter(
-        submission=OuterRef("pk"), to_state=SubmissionState.RETURNED
-    ).order_by("-at", "-pk")
-    due = (
-        mine.filter(state__in=[SubmissionState.RETURNED, SubmissionState.DRAFT])
-        .annotate(
-            returned_first=Case(When(state=SubmissionState.RETURNED, then=0), default=1),
-            return_reason=Subquery(last_return.values("reason")[:1]),
-        )
-        .order_by(
-            "returned_first",
-            "round__closes_on",
-            "round__year",
-            "orgunit__sort_order",
-            "data_set__code",
-        )
-        if role_allows(scope, Action.EDIT)
-        else mine.none()
-    )
+    due = selectors.submissions_due(mine) if role_allows(scope, Action.EDIT) else mine.none()
     return render(
         request,
         "web/collection/index.html",
@@ -111,7 +92,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "rounds": rounds,
             "past_rounds": past,
             "past_counts": _round_counts(visible, past),
-            "submissions": mine,
+            # The rest of the open rounds' submissions: what is due is listed once, above.
+            "submissions": mine.exclude(pk__in=[s.pk for s in due]),
             "due": due,
             "can_manage": role_allows(scope, Action.MANAGE_ROUNDS),
             "today": timezone.localdate(),
