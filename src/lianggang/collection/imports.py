@@ -86,7 +86,8 @@ class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
-    # Blank values read: never a change (only an explicit clearing clears a stored value).
+    # Blank values read over a stored value: never a change (only an explicit clearing clears
+    # a stored value), counted so that the preview says what they keep.
     blank: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     # What the checks would find once the changes are applied: (org unit, finding). They do
@@ -221,9 +222,13 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
         if raw.clear:
             new = None
         elif is_blank(raw.value):
-            # A blank never clears a stored value; with a new comment, the comment is saved.
+            # A blank never clears a stored value (counted: the preview says so); with a new
+            # comment, the comment is saved. A blank where nothing is stored changes nothing.
+            if current is None:
+                plan.unchanged += 1
+                continue
             plan.blank += 1
-            if current is None or not raw.comment or raw.comment == old_comment:
+            if not raw.comment or raw.comment == old_comment:
                 continue
             new = old
         else:
