@@ -148,7 +148,14 @@ def test_a_round_from_entry_to_the_dashboard(
     assert "已通过" in officer.content()
     nmr = IndicatorValue.objects.get(indicator__code="c21-nmr", orgunit__code="513301", year=2026)
     assert (nmr.numerator, nmr.denominator) == (5, 1480)
-    officer.goto(f"{base}/indicators/c21-nmr/?orgunit=513301")
+    officer.goto(f"{base}/indicators/c21-nmr/?orgunit=513301&year=2026")
     assert "2026" in officer.locator("#h-table").inner_text()
+    # One approval does not make 2026 complete: the overview stays on 2025, saying why, and
+    # offers 2026 with its coverage.
     officer.goto(f"{base}/?outline=children-2021")
-    assert officer.locator("select[name=year] option[selected]").inner_text() == "2026"
+    assert officer.locator("select[name=year] option[selected]").inner_text() == "2025"
+    total = Submission.objects.filter(round__year=2026).count()
+    offered = officer.locator("select[name=year] option[value='2026']").inner_text()
+    assert offered == f"2026年：已审核 1/{total}"
+    officer.goto(f"{base}/?outline=children-2021&year=2026")
+    assert officer.locator("select[name=year] option[selected]").inner_text().startswith("2026")
