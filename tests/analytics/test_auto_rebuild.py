@@ -172,6 +172,39 @@ def test_a_deleted_override_queues_a_rebuild(django_capture_on_commit_callbacks:
     assert RebuildRequest.objects.get().state == RebuildState.QUEUED
 
 
+def test_changing_an_outline_s_period_queues_a_rebuild(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from lianggang.framework.models import Outline
+
+    outline = Outline.objects.get(code="children-2021")
+    with django_capture_on_commit_callbacks(execute=True):
+        outline.end_year = 2035  # the years judged change with it
+        outline.save()
+    assert RebuildRequest.objects.get().state == RebuildState.QUEUED
+    assert _queued_tasks() == 1
+
+
+def test_a_rebuild_whose_worker_stopped_is_claimed_again() -> None:
+    from lianggang.analytics.rebuilds import STALE_AFTER, rebuild_claim
+
+    now = timezone.now()
+    lost = RebuildRequest.objects.create(
+        state=RebuildState.RUNNING,
+        reason="lost",
+        requested_at=now,
+        started_at=now - STALE_AFTER * 2,
+    )
+    busy = RebuildRequest.objects.create(
+        state=RebuildState.RUNNING, reason="busy", requested_at=now, started_at=now
+    )
+    assert rebuild_claim() == [lost.pk]  # the one running now is left to its worker
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.state == busy.state == RebuildState.RUNNING
+    assert lost.started_at > now - STALE_AFTER
+
+
 @override_settings(TASKS=IMMEDIATE)
 def test_with_an_immediate_backend_the_edit_rebuilds_at_once(
     admin_client: Client, django_capture_on_commit_callbacks: Any

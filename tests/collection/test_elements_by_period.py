@@ -108,3 +108,10 @@ def test_shipped_framework_has_elements_only_old_outlines_use() -> None:
         left_out_total += len(every - asked)
     assert asked_total > 0
     assert left_out_total >= 0
+
+
+def test_a_year_no_outline_covers_asks_every_element(elements: dict[str, DataElement]) -> None:
+    data_set = DataSet.objects.get(code="annual-health")
+    asked = set(elements_for_year(data_set, 2005).values_list("code", flat=True))
+    assert asked == set(data_set.elements.values_list("code", flat=True))
+    assert elements["old_only"].code in asked

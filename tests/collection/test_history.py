@@ -145,3 +145,24 @@ def test_the_command_line_checks_then_stores(admin: Any, tmp_path: Path) -> None
     err = io.StringIO()
     assert run(["import", "values", str(path), "--history", "--user", "clerk"], out, err) == 2
     assert err.getvalue().strip()
+
+
+def test_a_county_s_administrator_loads_only_its_own_history() -> None:
+    county_admin = member("cadmin", Role.ADMIN, "513301", ["health"])
+    plan = history_plan(actor=county_admin, values=read_csv(TEN_YEARS.encode()).values)
+    outside = {p.row for p in plan.problems if p.code == ErrorCode.HISTORY_OUTSIDE_SCOPE}
+    # Luding's 20 rows (every other pair of lines) are refused; Kangding's are not.
+    assert len(outside) == 20
+    assert len(plan.problems) == 20
+    own = HEADER + "".join(line + "\n" for line in TEN_YEARS.splitlines() if ",513301," in line)
+    plan = history_plan(actor=county_admin, values=read_csv(own.encode()).values)
+    assert plan.ok, plan.problems
+    assert len(plan.values) == 20
+
+
+def test_a_clearing_in_a_history_file_is_refused_not_taken_as_a_value(admin: Any) -> None:
+    lines = TEN_YEARS.replace(
+        "infant_deaths,513301,2003,total,8", "infant_deaths,513301,2003,total,删除"
+    )
+    (problem,) = history_plan(actor=admin, values=read_csv(lines.encode()).values).problems
+    assert problem.code == ErrorCode.HISTORY_NOTHING_TO_CLEAR

@@ -238,3 +238,38 @@ def test_an_element_the_year_does_not_ask_is_refused_by_name(ctx: dict[str, Any]
     assert problem.code == ErrorCode.NOT_ASKED
     assert "ZZ旧纲要指标" in problem.message
     assert "2026" in problem.message
+
+
+def test_a_file_without_comments_keeps_the_stored_ones(ctx: dict[str, Any]) -> None:
+    datavalues_save(
+        actor=ctx["clerk"],
+        submission_id=ctx["kangding"].pk,
+        entries=[Entry("live_births", "total", 1480, "含流动人口")],
+    )
+    read = read_csv((TIDY + "live_births,513301,2026,total,1490\n").encode())
+    plan = import_plan(actor=ctx["clerk"], read=read)
+    assert [(c.old, c.new, c.new_comment) for c in plan.changes] == [(1480.0, 1490.0, "含流动人口")]
+    import_apply(actor=ctx["clerk"], plan=plan)
+    stored = DataValue.objects.get(
+        element__code="live_births", orgunit__code="513301", year=2026, disaggregation="total"
+    )
+    assert (stored.value, stored.comment) == (1490.0, "含流动人口")
+    # The same value without a comment: nothing to change.
+    read = read_csv((TIDY + "live_births,513301,2026,total,1490\n").encode())
+    assert not import_plan(actor=ctx["clerk"], read=read).changes
+
+
+def test_a_long_tidy_row_is_refused_not_read_short() -> None:
+    read = read_csv((TIDY + "live_births,513301,2026,total,1,234\n").encode())
+    (problem,) = read.problems
+    assert (problem.code, problem.row) == (ErrorCode.LONG_ROW, 2)
+    assert not read.values
+
+
+def test_a_header_less_dhis2_csv_keeps_a_first_line_of_any_value(ctx: dict[str, Any]) -> None:
+    # A first line without a number: a deletion (DHIS2's deleted column), then a quoted 1,490.
+    lines = 'infant_deaths,2026,513301,,,,,,,,true\nlive_births,2026,513301,,,"1,490"\n'
+    outcome = _import(ctx, "dhis2-csv", lines.encode())
+    assert outcome.applied
+    assert outcome.count.deleted == 1
+    assert (_stored("infant_deaths"), _stored("live_births")) == (None, 1490.0)

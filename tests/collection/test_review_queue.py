@@ -242,7 +242,9 @@ def test_reminders_notify_the_clerks_of_what_is_not_submitted(world: dict[str, A
 def test_a_submission_is_reminded_once_a_day(world: dict[str, Any]) -> None:
     rnd = world["round"]
     first = submissions_remind(actor=world["officer"], round_id=rnd.pk)
+    assert first.reminded  # something to remind, so that "not again" means something
     count = Notification.objects.filter(kind=NotificationKind.REMINDED).count()
+    assert count > 0
     outbox = len(mail.outbox)
     again = submissions_remind(actor=world["officer"], round_id=rnd.pk)
     assert not again.reminded

@@ -16,18 +16,19 @@ completes the requests that were waiting when it began (:func:`rebuilds_covered`
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianggang.framework.models import DataElement, Indicator, TargetOverride
+from lianggang.framework.models import DataElement, Indicator, Outline, TargetOverride
 
 from .models import RebuildRequest, RebuildState
 
@@ -49,9 +50,11 @@ FIGURE_FIELDS: dict[type[Any], tuple[str, ...]] = {
         "factor",
         "decimals",
         "unit",
+        "target_id",  # its outline, whose period sets the years judged
     ),
     TargetOverride: ("indicator_id", "orgunit_id", "target_value"),
     DataElement: ("aggregation",),
+    Outline: ("start_year", "end_year"),
 }
 
 _CHANGED = "_lianggang_figures_changed"
@@ -72,7 +75,7 @@ def _before_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -
     update_fields = kwargs.get("update_fields")
     changed: bool
     if instance._state.adding or instance.pk is None:
-        changed = sender is not DataElement  # a new element is in no figure yet
+        changed = sender not in (DataElement, Outline)  # a new one is in no figure yet
     elif update_fields is not None:
         changed = bool(({f.removesuffix("_id") for f in fields} | set(fields)) & {*update_fields})
     else:
@@ -152,7 +155,9 @@ def rebuild_queue(reason: str, *, edits: int = 1) -> RebuildRequest | None:
                 edits=F("edits") + edits
             )
             return None
-    rebuild_figures.enqueue(request.pk)
+        # The task is a row of the same database, written in the same transaction: a request
+        # is never left queued without a task to run it.
+        rebuild_figures.enqueue(request.pk)
     return request
 
 
@@ -227,12 +232,22 @@ class RebuildProgress:
             self.side = None
 
 
+# A rebuild said to be running for longer than this lost its worker (a national rebuild takes
+# minutes): the next rebuild claims its request again.
+STALE_AFTER = dt.timedelta(hours=6)
+
+
 def rebuild_claim() -> list[int]:
-    """Claim the queued requests for the rebuild about to run (their rows say "running")."""
+    """Claim the queued requests for the rebuild about to run (their rows say "running"), and
+    those whose worker stopped mid-way. The rows are locked, not skipped: a request another
+    server is updating at this moment is waited for, never left behind without its task."""
+    stale = timezone.now() - STALE_AFTER
     with transaction.atomic():
         ids = list(
-            RebuildRequest.objects.select_for_update(skip_locked=True)
-            .filter(state=RebuildState.QUEUED)
+            RebuildRequest.objects.select_for_update()
+            .filter(
+                Q(state=RebuildState.QUEUED) | Q(state=RebuildState.RUNNING, started_at__lt=stale)
+            )
             .values_list("pk", flat=True)
         )
         if ids:

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     FORMULA_WITHOUT_RESULT = "formula_without_result"
     HEADER_INCOMPLETE = "header_incomplete"
     SHORT_ROW = "short_row"
+    LONG_ROW = "long_row"
     NOT_A_YEAR = "not_a_year"
     NO_VALUE = "no_value"
     NO_SUCH_ELEMENT = "no_such_element"
@@ -54,6 +55,8 @@ class ErrorCode(StrEnum):
     HISTORY_SUBMISSION_PENDING = "history_submission_pending"
     NO_SUCH_ORGUNIT = "no_such_orgunit"
     NOT_ASKED = "not_asked"
+    HISTORY_OUTSIDE_SCOPE = "history_outside_scope"
+    HISTORY_NOTHING_TO_CLEAR = "history_nothing_to_clear"
 
 
 MESSAGES: dict[ErrorCode, Any] = {
@@ -106,6 +109,10 @@ MESSAGES: dict[ErrorCode, Any] = {
         "The row has %(found)d column(s); the header has %(expected)d. Was a value or a "
         "separator left out?"
     ),
+    ErrorCode.LONG_ROW: _(
+        "The row has %(found)d columns; the header has %(expected)d. A thousands separator "
+        "in an unquoted number (1,234)? Leave the separator out or quote the number."
+    ),
     ErrorCode.NOT_A_YEAR: _("Expected a year, found “%(text)s”."),
     ErrorCode.NO_VALUE: _(
         "The value has no “value”: to clear a stored value say so explicitly (“删除”, or "
@@ -133,6 +140,12 @@ MESSAGES: dict[ErrorCode, Any] = {
         "enter these values through it, rather than as history."
     ),
     ErrorCode.NO_SUCH_ORGUNIT: _("Unknown org unit code “%(code)s”."),
+    ErrorCode.HISTORY_OUTSIDE_SCOPE: _(
+        "%(data_set)s of %(orgunit)s is outside the org units and departments you administer."
+    ),
+    ErrorCode.HISTORY_NOTHING_TO_CLEAR: _(
+        "A history load stores values and never clears one (nothing is stored here anyway)."
+    ),
     ErrorCode.NOT_ASKED: _(
         "%(element)s is not asked for %(year)s: only outlines of other periods use it."
     ),

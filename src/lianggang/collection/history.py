@@ -92,6 +92,7 @@ def access_history(actor: User) -> None:
 def history_plan(*, actor: User, values: Sequence[RawValue]) -> HistoryPlan:
     """Check every value and list what a history load would store; write nothing."""
     access_history(actor)
+    scope = user_scope(actor)
     plan = HistoryPlan()
     elements = {e.code: e for e in DataElement.objects.all()}
     options = dict(DisaggregationOption.objects.values_list("code", "category__code"))
@@ -165,6 +166,18 @@ def history_plan(*, actor: User, values: Sequence[RawValue]) -> HistoryPlan:
                 )
             )
             continue
+        if not (
+            scope.covers_orgunit(unit.path) and scope.covers_department(data_set.department_id)
+        ):
+            plan.problems.append(
+                Problem.of(
+                    ErrorCode.HISTORY_OUTSIDE_SCOPE,
+                    data_set=data_set.name,
+                    orgunit=unit.name,
+                    **where,
+                )
+            )
+            continue
         sub = submissions.get((raw.year, data_set.pk, unit.pk))
         if sub is not None and sub.state != SubmissionState.APPROVED:
             plan.problems.append(
@@ -190,6 +203,11 @@ def history_plan(*, actor: User, values: Sequence[RawValue]) -> HistoryPlan:
         if old is not None and old == number:
             plan.unchanged += 1
             continue
+        if old is None and number is None:  # a clearing where nothing is stored
+            plan.problems.append(
+                Problem.of(ErrorCode.HISTORY_NOTHING_TO_CLEAR, column=raw.column, **where)
+            )
+            continue
         if old is not None or number is None:
             plan.problems.append(
                 Problem.of(
@@ -199,7 +217,7 @@ def history_plan(*, actor: User, values: Sequence[RawValue]) -> HistoryPlan:
                     orgunit=unit.name,
                     year=raw.year,
                     stored="—" if old is None else f"{old:g}",
-                    uploaded=str(raw.value) if number is not None else "删除",
+                    uploaded=str(raw.value).strip() if number is not None else "删除",
                     **where,
                 )
             )

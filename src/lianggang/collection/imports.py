@@ -179,13 +179,6 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             continue
         seen[key] = raw
         sub = submissions.get((raw.orgunit, raw.element, raw.year))
-        if target is not None and (sub is None or sub.pk != target.pk):
-            plan.problems.append(
-                Problem.of(
-                    ErrorCode.OTHER_SUBMISSION, sheet=raw.sheet, row=raw.row, orgunit=raw.orgunit
-                )
-            )
-            continue
         if sub is None and (raw.orgunit, raw.element, raw.year) in not_asked:
             plan.problems.append(
                 Problem.of(
@@ -194,6 +187,13 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                     row=raw.row,
                     element=element.name,
                     year=raw.year,
+                )
+            )
+            continue
+        if target is not None and (sub is None or sub.pk != target.pk):
+            plan.problems.append(
+                Problem.of(
+                    ErrorCode.OTHER_SUBMISSION, sheet=raw.sheet, row=raw.row, orgunit=raw.orgunit
                 )
             )
             continue
@@ -219,6 +219,9 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
         current = existing.get(key)
         old = current.value if current else None
         old_comment = current.comment if current else ""
+        # A blank comment keeps the stored one, as a blank value does (a file without a comment
+        # column says nothing about comments).
+        comment = raw.comment or old_comment
         if raw.clear:
             new = None
         elif is_blank(raw.value):
@@ -239,7 +242,7 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                     Problem(str(exc), raw.sheet, raw.row, raw.column, str(exc.code))
                 )
                 continue
-        if old == new and old_comment == raw.comment:
+        if old == new and old_comment == comment:
             plan.unchanged += 1
             continue
         if current is None and new is None:
@@ -255,7 +258,7 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
                 old,
                 new,
                 old_comment,
-                raw.comment,
+                "" if new is None else comment,
                 current.version if current else 0,
                 raw.sheet,
                 raw.row,
@@ -296,7 +299,7 @@ def _locked_changes(sub: Submission, raw: RawValue, current: Stored | None) -> l
         (
             get_column_letter(COMMENT_COL) if raw.sheet else "comment",
             current.comment if current else "",
-            raw.comment,
+            raw.comment or (current.comment if current else ""),  # blank: kept
             raw.comment,
         ),
     ]

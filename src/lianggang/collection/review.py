@@ -68,7 +68,7 @@ class Outcome:
                 "Its checks find an error: %(findings)s",
                 "Its checks find %(n)d errors: %(findings)s",
                 n,
-            ) % {"n": n, "findings": "; ".join(f.message for f in self.error.errors)}
+            ) % {"n": n, "findings": "; ".join(f.text for f in self.error.errors)}
         return str(self.error)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 
-from lianggang.framework.models import DataElement, DisaggregationOption, Indicator
+from lianggang.framework.models import DataElement, DisaggregationOption, Indicator, Outline
 
 from .models import (
     DataSet,
@@ -95,6 +95,10 @@ def elements_for_year(data_set: DataSet, year: int) -> QuerySet[DataElement]:
     """The elements of a data set that a round of ``year`` asks for: those used by an indicator
     of an outline whose period covers the year, and those no indicator uses (plain elements).
     An element only the 2011–2020 outlines use is not asked in 2026."""
+    if not Outline.objects.filter(start_year__lte=year, end_year__gte=year).exists():
+        # A year no outline covers (2010, before the first; a history load): nothing tells
+        # which elements it asks, so all of them, and nothing stored is hidden.
+        return data_set.elements.all()
     used = Indicator.objects.filter(Q(numerator=OuterRef("pk")) | Q(denominator=OuterRef("pk")))
     covering = used.filter(
         target__area__outline__start_year__lte=year, target__area__outline__end_year__gte=year

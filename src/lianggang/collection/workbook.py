@@ -445,6 +445,12 @@ def read_csv(content: bytes, *, name: str = "") -> ReadResult:
                 Problem.of(ErrorCode.SHORT_ROW, row=rownum, found=len(cells), expected=len(header))
             )
             continue
+        if any(c.strip() for c in cells[len(header) :]):
+            # Cells beyond the header: "1,234" unquoted split in two would read as 1.
+            result.problems.append(
+                Problem.of(ErrorCode.LONG_ROW, row=rownum, found=len(cells), expected=len(header))
+            )
+            continue
         row = dict(zip(header, cells, strict=False))
         try:
             year = int((row["year"] or "").strip())

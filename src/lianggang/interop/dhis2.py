@@ -250,16 +250,10 @@ def read_csv(content: bytes, *, first_row_is_header: bool = True, name: str = ""
 
 
 def _is_value_row(cells: list[str]) -> bool:
-    """Whether a first line is a value rather than a header: a header's period column never
-    holds a period, nor its value column a number. Otherwise DHIS2's rule (the first line is a
-    header) would drop the first value of a file written without one."""
-    if len(cells) < MIN_CSV_COLUMNS or not period_kind(cells[1].strip()):
-        return False
-    try:
-        float(cells[5].strip())
-    except ValueError:
-        return cells[5].strip() == "" and len(cells) > 10 and cells[10].strip().lower() in _TRUE
-    return True
+    """Whether a first line is a value rather than a header: its period column holds a period,
+    which a header's never does. Otherwise DHIS2's rule (the first line is a header) would drop
+    the first value of a file written without one, whatever that value is."""
+    return len(cells) >= MIN_CSV_COLUMNS and bool(period_kind(cells[1].strip()))
 
 
 def _text(v: Any) -> str:
