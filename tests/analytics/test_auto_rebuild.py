@@ -202,6 +202,7 @@ def test_a_rebuild_whose_worker_stopped_is_claimed_again() -> None:
     lost.refresh_from_db()
     busy.refresh_from_db()
     assert lost.state == busy.state == RebuildState.RUNNING
+    assert lost.started_at is not None
     assert lost.started_at > now - STALE_AFTER
 
 
