@@ -91,7 +91,14 @@ def test_the_clerk_lands_on_what_is_due_returned_first(browser: Any, world: dict
     page.wait_for_url(f"{base}/collection/submissions/{health.pk}/")
     expect(page.locator(".return-reason")).to_contain_text("活产数与出生登记不符，请核实")
 
+    # On the phone the grid is a column of cards: nothing scrolls sideways, the value field
+    # takes the width of the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     field = page.locator("#v-live_births-total")
+    box = field.bounding_box()
+    assert box is not None
+    assert box["width"] >= 300
+    assert box["height"] >= 40
     field.fill("1475")
     with page.expect_response(lambda r: "/cell/" in r.url):
         field.press("Enter")
