@@ -51,3 +51,40 @@ def test_an_admin_change_is_logged_with_its_old_and_new_values(admin_client: Any
     assert entry.user.username == "tester"
     assert started - dt.timedelta(seconds=1) <= entry.action_time <= timezone.now()
     assert f"{old_name} → 改过的部门名" in entry.get_change_message()
+
+
+def test_the_admin_is_branded_as_the_product_with_translated_labels(admin_client: Any) -> None:
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "两纲监测 管理后台" in html  # the header and the title
+    assert "<title>数据与账户 | 两纲监测 管理后台</title>" in html
+    assert "Django" not in html
+    # Our apps' and models' names, and a package's that marks them for translation.
+    for label in ("纲要与指标", "数据采集", "成员单位", "任务结果", "登录尝试"):
+        assert label in html, label
+    admin_client.cookies["django_language"] = "en"
+    english = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Lianggang administration" in english
+    assert "Data and accounts" in english
+
+
+def test_every_model_and_field_label_of_ours_is_marked_for_translation() -> None:
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    untranslated = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("lianggang."):
+            continue
+        if config.models and not isinstance(config.verbose_name, Promise):
+            untranslated.append(config.name)
+        for model in config.get_models():
+            meta = model._meta
+            for name in ("verbose_name", "verbose_name_plural"):
+                if not isinstance(getattr(meta, name), Promise):
+                    untranslated.append(f"{meta.label}.Meta.{name}")
+            for field in meta.get_fields():
+                if field.auto_created or not hasattr(field, "verbose_name"):
+                    continue
+                if not isinstance(field.verbose_name, Promise):
+                    untranslated.append(f"{meta.label}.{field.name}")
+    assert untranslated == []

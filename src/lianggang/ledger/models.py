@@ -345,7 +345,9 @@ class StepKind(models.TextChoices):
 
 
 class CaseStep(models.Model):
-    case = models.ForeignKey(RightsCase, models.CASCADE, related_name="steps")
+    case = models.ForeignKey(
+        RightsCase, models.CASCADE, related_name="steps", verbose_name=_("rights case")
+    )
     kind = models.CharField(_("step"), max_length=30, choices=StepKind.choices)
     taken_on = models.DateField(_("date"))
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
@@ -424,9 +426,21 @@ class PersonalDataRead(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
     )
     case = models.ForeignKey(
-        RightsCase, models.PROTECT, null=True, blank=True, related_name="reads"
+        RightsCase,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reads",
+        verbose_name=_("rights case"),
     )
-    aid = models.ForeignKey(AidRecord, models.PROTECT, null=True, blank=True, related_name="reads")
+    aid = models.ForeignKey(
+        AidRecord,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reads",
+        verbose_name=_("aid record"),
+    )
     purpose = models.CharField(_("purpose"), max_length=200)
     at = models.DateTimeField(_("at"), auto_now_add=True)
     # Read by someone not assigned to the record: allowed to the federation's officers and case

@@ -43,7 +43,7 @@ def domain_page(
 ) -> Callable[[View], View]:
     """A decorator: log in first; then a domain's ``not_found`` error is a 404 (outside one's
     scope answers as "not there") and its ``forbidden`` error (a role's limit) a 403 —
-    Django's 403 page, or ``forbidden_template`` when given."""
+    the site's 403 page (web/views/errors.py), or ``forbidden_template`` when given."""
 
     def decorate(view: View) -> View:
         @login_required
