@@ -123,3 +123,31 @@
     window.addEventListener("resize", function () { c.resize(); });
   }
 })();
+
+/* Print: ECharts draws at the screen's size. When the page turns to print media (the browser's
+   print, or page.pdf() after emulating it) every chart is redrawn at its container's printed
+   width, and again at the screen's after. Browsers that only send beforeprint get a width from
+   the A4 page (landscape for the page with the county grid, as print.css sets it). */
+(function () {
+  "use strict";
+  if (typeof echarts === "undefined") { return; }
+  function charts() {
+    return Array.prototype.map.call(document.querySelectorAll("[_echarts_instance_]"),
+      function (el) { return echarts.getInstanceByDom(el); }).filter(Boolean);
+  }
+  var media = window.matchMedia ? window.matchMedia("print") : null;
+  function fit() { charts().forEach(function (c) { c.resize(); }); }
+  window.addEventListener("beforeprint", function () {
+    // A4 less print.css's margins, at 96 px per inch: 190 mm portrait, 277 mm landscape; the
+    // height is print.css's.
+    var page = (document.querySelector("table.grid") ? 277 : 190) * 96 / 25.4;
+    charts().forEach(function (c) {
+      var el = c.getDom();
+      if (el.classList.contains("chart")) { c.resize({ width: Math.floor(page), height: 360 }); }
+    });
+  });
+  window.addEventListener("afterprint", fit);
+  if (media) {
+    if (media.addEventListener) { media.addEventListener("change", fit); } else { media.addListener(fit); }
+  }
+})();
