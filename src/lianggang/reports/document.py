@@ -28,6 +28,9 @@ class Paragraph:
     style: Literal["body", "lead", "note"] = "body"
 
 
+NOWRAP_WIDTH = 16  # a text column whose longest cell is at most this wide (8 Chinese characters)
+# prints on one line: unit and county names, areas, statuses (甘孜藏族自治州 is 14)
+
 WIDE_COLUMNS = 11  # the annex (12 columns); the scorecards (10, 11) still fit a portrait page
 
 
@@ -45,6 +48,24 @@ class Table:
     def wide(self) -> bool:
         """Too many columns for a portrait page: printed on landscape pages (PDF and Word)."""
         return len(self.columns) > WIDE_COLUMNS
+
+    def column_weights(self) -> list[float]:
+        """Relative column widths by content: figures as wide as their longest value (the
+        header may wrap onto two lines), text up to a limit. Word and the PDF share them."""
+        weights = []
+        for i, numeric in enumerate(self.numeric):
+            longest = max(
+                [display_width(self.columns[i]) / 2, *(display_width(r[i]) for r in self.rows)]
+            )
+            weights.append(max(4.0, min(longest, 10.0 if numeric else 24.0)))
+        return weights
+
+    def unbroken(self) -> list[bool]:
+        """Per column: printed without a line break (short names, which must not wrap)."""
+        return [
+            not numeric and max((display_width(r[i]) for r in self.rows), default=0) <= NOWRAP_WIDTH
+            for i, numeric in enumerate(self.numeric)
+        ]
 
 
 @dataclass

@@ -3,8 +3,13 @@
 Real heading styles ("Heading 1", "Heading 2") so that Word's navigation pane and the table of
 contents work; fonts named as offices expect: the title in 宋体 (方正小标宋 where installed),
 first-level headings in 黑体, second-level in 楷体, the text in 仿宋; A4, page numbers, the demo
-label in the header when the figures are synthetic. Word fills the table of contents when the
-document is opened (it asks to update fields).
+label in the header when the figures are synthetic.
+
+The table of contents is a Word TOC field written with its result already filled: one entry per
+heading, each a link to a bookmark on its heading, so that Word, WPS and LibreOffice show the
+contents on opening. The page numbers are PAGEREF fields left blank (only a layout engine knows
+them); Word offers to update the fields when the file opens (``w:updateFields``) and fills them,
+and the reader can update the field at any time ("更新域") without losing anything.
 """
 
 from __future__ import annotations
@@ -15,17 +20,19 @@ from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.document import Document as Docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from .charts import draw_all
-from .document import BarsChart, Document, Heading, Paragraph, SeriesChart, Table, display_width
+from .document import BarsChart, Document, Heading, Paragraph, SeriesChart, Table
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -50,8 +57,8 @@ def _fonts(target: ParagraphStyle | Run, east_asian: str, size: float, bold: boo
     fonts.set(qn("w:hAnsi"), "Times New Roman")
 
 
-def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "") -> None:
-    """A Word field (page number, table of contents) that Word computes."""
+def _field(paragraph: DocxParagraph, instruction: str) -> None:
+    """A Word field (the page number) that Word computes."""
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -63,12 +70,111 @@ def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "") ->
     run._r.append(begin)
     run._r.append(code)
     run._r.append(separate)
-    if placeholder:
-        paragraph.add_run(placeholder)
     end_run = paragraph.add_run()
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     end_run._r.append(end)
+
+
+def _fld_char(kind: str) -> BaseOxmlElement:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+def _instr(instruction: str) -> BaseOxmlElement:
+    run = OxmlElement("w:r")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run.append(code)
+    return run
+
+
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+
+
+def _anchor(number: int) -> str:
+    """A hidden bookmark's name ("_Toc…", as Word names those of its contents)."""
+    return f"_Toc{100000000 + number}"
+
+
+def _bookmark(paragraph: DocxParagraph, number: int) -> None:
+    """Put the bookmark the contents link to around a heading."""
+    name = _anchor(number)
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    p = paragraph._p
+    p_pr = p.pPr
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def _contents(docx: Docx, entries: list[tuple[Heading, str]]) -> None:
+    """The TOC field with its result: the headings, linked to their bookmarks."""
+    title = docx.add_paragraph(_("Contents"), style="TOC Heading")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraphs = []
+    for heading, anchor in entries:
+        p = docx.add_paragraph(style=f"toc {heading.level}")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), anchor)
+        link.set(qn("w:history"), "1")
+        text = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = heading.text
+        text.append(t)
+        tab = OxmlElement("w:r")
+        tab.append(OxmlElement("w:tab"))
+        link.extend([text, tab])
+        # The page number: blank until Word updates the field.
+        link.extend([_fld_char("begin"), _instr(f"PAGEREF {anchor} \\h"), _fld_char("separate")])
+        link.append(_fld_char("end"))
+        p._p.append(link)
+        paragraphs.append(p)
+    if not paragraphs:
+        paragraphs.append(docx.add_paragraph(style="toc 1"))
+    first = paragraphs[0]._p
+    anchor_at = first.pPr if first.pPr is not None else None
+    field_start = [_fld_char("begin"), _instr(TOC_INSTRUCTION), _fld_char("separate")]
+    for run in reversed(field_start):
+        if anchor_at is not None:
+            anchor_at.addnext(run)
+        else:
+            first.insert(0, run)
+    paragraphs[-1]._p.append(_fld_char("end"))
+    docx.add_page_break()
+
+
+def _toc_styles(docx: Docx) -> None:
+    """Word's built-in "toc 1" and "toc 2" styles: a dotted leader to the right margin."""
+    styles = docx.styles
+    heading = styles["TOC Heading"]
+    _fonts(heading, HEADING_FONT, 16, bold=True)
+    heading.font.color.rgb = RGBColor(0, 0, 0)
+    heading.paragraph_format.first_line_indent = Pt(0)
+    heading.paragraph_format.space_after = Pt(12)
+    for level in (1, 2):
+        style = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = f"TOC{level}"
+        style.base_style = styles["Normal"]
+        style.next_paragraph_style = styles["Normal"]
+        style.priority = 39
+        style.unhide_when_used = True
+        _fonts(style, BODY_FONT if level == 2 else HEADING_FONT, 14 if level == 1 else 12)
+        fmt = style.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.left_indent = Pt(0 if level == 1 else 28)
+        fmt.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
 def _styles(docx: Docx) -> None:
@@ -115,7 +221,8 @@ def _page(docx: Docx, demo_note: str) -> None:
         run = header.add_run(demo_note)
         _fonts(run, HEADING_FONT, 10.5)
         run.font.color.rgb = RED
-    # Word refreshes the table of contents and page numbers when the file is opened.
+    # Word offers to update the fields when the file is opened: the contents are there already,
+    # the update adds their page numbers (WPS and LibreOffice show the contents without it).
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     docx.settings.element.append(update)
@@ -178,12 +285,7 @@ LANDSCAPE_TEXT_WIDTH_CM = 24.3
 
 def _widths(table: Table, text_width: float = TEXT_WIDTH_CM) -> list[Cm]:
     """Column widths by content: figures as wide as their longest value, text up to a limit."""
-    weights = []
-    for i, numeric in enumerate(table.numeric):
-        longest = max(
-            [display_width(table.columns[i]) / 2, *(display_width(r[i]) for r in table.rows)]
-        )
-        weights.append(max(4.0, min(longest, 10.0 if numeric else 24.0)))
+    weights = table.column_weights()
     total = sum(weights)
     return [Cm(text_width * w / total) for w in weights]
 
@@ -213,19 +315,17 @@ def render_docx(doc: Document) -> bytes:
     issuer = docx.add_paragraph(doc.issuer)
     issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     issuer.paragraph_format.first_line_indent = Pt(0)
-    if doc.contents:
-        toc = docx.add_paragraph()
-        toc.paragraph_format.first_line_indent = Pt(0)
-        _field(
-            toc,
-            'TOC \\o "1-2" \\h \\z \\u',
-            _("Right-click and update the field to show the contents."),
-        )
+    headings = [b for b in doc.blocks if isinstance(b, Heading)]
+    if doc.contents:  # the n-th heading is bookmarked _anchor(n) below
+        _toc_styles(docx)
+        _contents(docx, [(h, _anchor(n)) for n, h in enumerate(headings) if h.level <= 2])
     charts = [b for b in doc.blocks if isinstance(b, SeriesChart | BarsChart)]
     drawn = iter(draw_all(charts, "png"))
+    number = 0
     for block in doc.blocks:
         if isinstance(block, Heading):
-            docx.add_heading(block.text, level=block.level)
+            _bookmark(docx.add_heading(block.text, level=block.level), number)
+            number += 1
         elif isinstance(block, Paragraph):
             p = docx.add_paragraph(block.text)
             if block.style == "note":
