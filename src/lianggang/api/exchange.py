@@ -42,16 +42,27 @@ class ExportQuery(Schema):
     sdmx_version: Literal["2.0", "1.0"] = "2.0"
 
 
-FILE_RESPONSE = {
-    "responses": {
-        "200": {
-            "description": "The file",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        }
-    }
-}
+def _export_content() -> dict[str, Any]:
+    """One OpenAPI media type per kind of file the export answers (parameters such as the
+    charset or SDMX's version left off, as OpenAPI keys name bare media types)."""
+    content: dict[str, Any] = {}
+    for fmt in formats.export_formats():
+        for version in ("2.0", "1.0"):
+            media_type = fmt.media_type_for(sdmx_version=version).split(";")[0].strip()
+            if fmt.binary:
+                schema = {"type": "string", "format": "binary"}
+            elif media_type.endswith("json"):
+                schema = {"type": "object"}  # DHIS2's and JSON-stat's documents
+            else:
+                schema = {"type": "string"}
+            content.setdefault(media_type, {"schema": schema})
+    return content
+
+
+# Merged by django-ninja into the 200 answer it declares for ``response={200: None}``: the key
+# is the same int 200 (a "200" string would be a second key, and the JSON document would hold
+# "200" twice: Swagger UI's "duplicated mapping key").
+FILE_RESPONSE = {"responses": {200: {"description": "The file", "content": _export_content()}}}
 
 
 @router.get("/exports/{what}", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSE)
