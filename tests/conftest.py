@@ -5,9 +5,25 @@ Tests run inside transactions that are rolled back, so each sees the same loaded
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+
+
+def pytest_configure(config: Any) -> None:
+    """Tests render pages with the static files' own names (Django's plain storage, from the
+    apps' folders): the production storage (hashed names) needs the manifest `collectstatic`
+    writes, and a test run collects nothing. tests/web/test_static_files.py collects once with
+    the production storage into a temporary folder and checks its names and cache headers."""
+    from django.conf import settings
+
+    os.environ["LIANGGANG_STATIC_STORAGE"] = "plain"  # commands the tests start
+    settings.STATIC_STORAGE = "plain"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STORAGE}}
+
+
+PLAIN_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 TEST_LEDGER_KEY = "dGVzdC1vbmx5LWxlZGdlci1rZXktMDEyMzQ1Njc4OWE="
 

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,3 +59,13 @@ def test_a_login_ends_after_the_idle_time(settings: Any) -> None:
     assert web.get("/account/tokens/").status_code == 200
     time.sleep(2.5)
     assert web.get("/account/tokens/").status_code == 302  # idle too long: to the login page
+
+
+def test_nginx_compresses_and_caches_the_hashed_static_files() -> None:
+    conf = (Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf").read_text()
+    assert "gzip on;" in conf  # pages and API answers
+    static = conf[conf.index("location /static/") :]
+    static = static[: static.index("}")]
+    assert "gzip_static on;" in static  # collectstatic's .gz copies
+    assert "expires max;" in static
+    assert "immutable" in static

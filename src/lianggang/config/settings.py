@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor  # type: ignore[import-untyped]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The checkout's root when installed in editable mode (the only supported way for now).
@@ -76,7 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "lianggang.config.staticfiles.StaticFilesConfig",  # Django's, without unused npm builds
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
@@ -186,11 +187,24 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Static files are named by their content's hash (app.3f2a….css, cached for a year: an upgrade
+# never leaves a browser on old scripts) with gzip and Brotli copies beside them, all written by
+# `collectstatic` (`lianggang setup`, deploy/run). LIANGGANG_STATIC_STORAGE=plain (the default
+# with DEBUG, and the tests' choice: tests/conftest.py) serves the files as they are from the
+# apps' folders, with nothing to collect after an edit.
+STATIC_STORAGE = os.environ.get("LIANGGANG_STATIC_STORAGE", "plain" if DEBUG else "manifest")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if STATIC_STORAGE == "plain"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # pages name the hashed files; half the work and room
+# Source maps are for developers' tools: not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 SESSION_COOKIE_HTTPONLY = True
 # A login ends after this many seconds without a request (web.middleware.IdleExpiryMiddleware
