@@ -25,6 +25,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import python_calamine
@@ -316,6 +317,25 @@ def read_xls(content: bytes, name: str = "") -> ValuesBook:
     finally:
         wb.close()
     return ValuesBook(sheets)
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """Where and what, for the user: sheet, row, column, message (the ledger's and the user
+    import's readers)."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [_("sheet “%(sheet)s”") % {"sheet": self.sheet}] if self.sheet else []
+        if self.row is not None:
+            where.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            where.append(_("column “%(column)s”") % {"column": self.column})
+        return ("，".join(where) + "：" if where else "") + self.message
 
 
 def merged_ranges(content: bytes, name: str = "") -> dict[str, list[tuple[int, int, int, int]]]:

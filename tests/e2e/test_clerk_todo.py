@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.collection.models import Submission, SubmissionState
 from lianggang.collection.services import (
     Entry,
@@ -21,11 +21,11 @@ from lianggang.collection.services import (
     submission_return,
 )
 from lianggang.framework.services import framework_load
-from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.orgunits.services import orgunits_load
+from tests.e2e.pages import login
+from tests.factories import PASSWORD, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -35,20 +35,9 @@ def world(live_server: Any) -> dict[str, Any]:
     orgunits_load()
     framework_load()
     data_sets_ensure()
-    users = get_user_model().objects
-    root = users.create_superuser("root", "", PASSWORD)
-    officer = users.create_user("officer", password=PASSWORD)
-    Membership.objects.create(
-        user=officer,
-        role=Role.COMMITTEE_OFFICER,
-        orgunit=OrgUnit.objects.get(code="513300"),
-        all_departments=True,
-    )
-    clerk = users.create_user("clerk", password=PASSWORD)
-    m = Membership.objects.create(
-        user=clerk, role=Role.CLERK, orgunit=OrgUnit.objects.get(code="513301")
-    )
-    m.departments.set(Department.objects.filter(code__in=["health", "education"]))
+    root = get_user_model().objects.create_superuser("root", "", PASSWORD)
+    officer = member("officer", Role.COMMITTEE_OFFICER, "513300")
+    clerk = member("clerk", Role.CLERK, "513301", ["health", "education"])
     rnd = round_open(actor=root, year=2026, closes_on=dt.date(2027, 4, 30))
     health = Submission.objects.get(
         round=rnd, data_set__code="annual-health", orgunit__code="513301"
@@ -72,12 +61,8 @@ def test_the_clerk_lands_on_what_is_due_returned_first(browser: Any, world: dict
         state=SubmissionState.DRAFT,
         data_set__department__code__in=["health", "education"],
     ).count()
-    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "clerk")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/collection/")  # a clerk's home is the to-do, not the overview
+    # A clerk's home is the to-do, not the overview.
+    page = login(browser, base, "clerk", "/collection/", width=390)
 
     due = page.locator("section[aria-labelledby=h-due] tbody tr")
     expect(due).to_have_count(1 + drafts)

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from lianggang.accounts.models import Membership, Role
+from lianggang.accounts.models import Role
 from lianggang.collection.models import Submission, SubmissionState
 from lianggang.collection.services import (
     Entry,
@@ -21,21 +21,11 @@ from lianggang.collection.services import (
     validation_rules_load,
 )
 from lianggang.framework.services import framework_load
-from lianggang.orgunits.models import Department, OrgUnit
 from lianggang.orgunits.services import orgunits_load
+from tests.e2e.pages import login
+from tests.factories import PASSWORD, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
-
-
-def _login(browser: Any, base: str, username: str, home: str) -> Any:
-    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}{home}")
-    return page
 
 
 @pytest.fixture
@@ -46,20 +36,9 @@ def world(live_server: Any) -> dict[str, Any]:
     framework_load()
     data_sets_ensure()
     validation_rules_load()
-    users = get_user_model().objects
-    root = users.create_superuser("root", "", PASSWORD)
-    officer = users.create_user("officer", password=PASSWORD)
-    Membership.objects.create(
-        user=officer,
-        role=Role.COMMITTEE_OFFICER,
-        orgunit=OrgUnit.objects.get(code="513300"),
-        all_departments=True,
-    )
-    clerk = users.create_user("clerk", password=PASSWORD)
-    m = Membership.objects.create(
-        user=clerk, role=Role.CLERK, orgunit=OrgUnit.objects.get(code="513323")
-    )
-    m.departments.set(Department.objects.filter(code="health"))
+    root = get_user_model().objects.create_superuser("root", "", PASSWORD)
+    member("officer", Role.COMMITTEE_OFFICER, "513300")
+    member("clerk", Role.CLERK, "513323", ["health"])
     rnd = round_open(actor=root, year=2026, closes_on=dt.date(2027, 4, 30))
     subs = [
         Submission.objects.get(round=rnd, data_set__code="annual-health", orgunit__code=code)
@@ -78,7 +57,7 @@ def test_batch_approval_lists_what_was_approved_and_what_was_refused(
     browser: Any, world: dict[str, Any]
 ) -> None:
     base, (kangding, luding, danba) = world["base"], world["subs"]
-    officer = _login(browser, base, "officer", "/")
+    officer = login(browser, base, "officer", "/")
     officer.goto(f"{base}/collection/rounds/2026/")
     # Only the submissions awaiting review, through the filter form (no script needed).
     officer.select_option("select[name=state]", "submitted")
@@ -121,7 +100,7 @@ def test_batch_approval_lists_what_was_approved_and_what_was_refused(
     assert Submission.objects.get(pk=danba.pk).state == "returned"
 
     # Danba's clerk reads who returned it and why at the top of the submission.
-    clerk = _login(browser, base, "clerk", "/collection/")
+    clerk = login(browser, base, "clerk", "/collection/")
     clerk.goto(f"{base}/collection/submissions/{danba.pk}/")
     reason = clerk.locator(".return-reason")
     expect(reason).to_contain_text("新生儿死亡数大于婴儿死亡数，请核实")

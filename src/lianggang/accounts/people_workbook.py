@@ -36,6 +36,7 @@ from lianggang.cells import (
     read_xls,
     workbook_bytes,
 )
+from lianggang.cells import SheetProblem as Problem
 from lianggang.orgunits.models import Department, OrgUnit
 
 from .models import Role
@@ -68,24 +69,6 @@ def users_sheet_title() -> str:
 
 def choices_sheet_title() -> str:
     return _("Valid values")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Where and what, for the user: sheet, row, column, message."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [_("sheet “%(sheet)s”") % {"sheet": self.sheet}] if self.sheet else []
-        if self.row is not None:
-            where.append(_("row %(row)d") % {"row": self.row})
-        if self.column:
-            where.append(_("column “%(column)s”") % {"column": self.column})
-        return ("，".join(where) + "：" if where else "") + self.message
 
 
 @dataclass

@@ -30,6 +30,7 @@ from lianggang.orgunits.models import OrgUnit
 
 from .bulk import insert_values
 from .errors import CollectionError, ErrorCode, Forbidden
+from .imports import identify, value_problem
 from .models import (
     Channel,
     DataSet,
@@ -113,31 +114,14 @@ def history_plan(*, actor: User, values: Sequence[RawValue]) -> HistoryPlan:
     seen: dict[tuple[int, str, str, int], RawValue] = {}
     for raw in values:
         where: dict[str, Any] = {"sheet": raw.sheet, "row": raw.row}
-        element = elements.get(raw.element)
-        if element is None:
-            plan.problems.append(
-                Problem.of(
-                    ErrorCode.NO_SUCH_ELEMENT, column="data_element", code=raw.element, **where
-                )
-            )
+        element = identify(raw, elements, options)
+        if isinstance(element, Problem):
+            plan.problems.append(element)
             continue
         unit = units.get(raw.orgunit)
         if unit is None:
             plan.problems.append(
                 Problem.of(ErrorCode.NO_SUCH_ORGUNIT, column="orgunit", code=raw.orgunit, **where)
-            )
-            continue
-        if raw.disaggregation != "total" and options.get(raw.disaggregation) not in (
-            element.disaggregations or []
-        ):
-            plan.problems.append(
-                Problem.of(
-                    ErrorCode.UNKNOWN_DISAGGREGATION,
-                    column="disaggregation",
-                    element=element.name,
-                    disaggregation=raw.disaggregation,
-                    **where,
-                )
             )
             continue
         key = (unit.pk, raw.element, raw.disaggregation, raw.year)
@@ -197,7 +181,7 @@ def history_plan(*, actor: User, values: Sequence[RawValue]) -> HistoryPlan:
         try:
             number = None if raw.clear else check_value(raw.value, element)
         except CollectionError as exc:
-            plan.problems.append(Problem(str(exc), raw.sheet, raw.row, raw.column, str(exc.code)))
+            plan.problems.append(value_problem(exc, raw))
             continue
         old = stored.get(key)
         if old is not None and old == number:

@@ -99,6 +99,39 @@ class ImportPlan:
         return not self.problems
 
 
+def identify(
+    raw: RawValue, elements: dict[str, DataElement], options: dict[str, str]
+) -> DataElement | Problem:
+    """The data element a value read names, its breakdown checked (``options``: breakdown
+    option → its category); else the problem, at the code's column of the file."""
+    element = elements.get(raw.element)
+    if element is None:
+        return Problem.of(
+            ErrorCode.NO_SUCH_ELEMENT,
+            sheet=raw.sheet,
+            row=raw.row,
+            column="A" if raw.sheet else "data_element",
+            code=raw.element,
+        )
+    if raw.disaggregation != "total" and options.get(raw.disaggregation) not in (
+        element.disaggregations or []
+    ):
+        return Problem.of(
+            ErrorCode.UNKNOWN_DISAGGREGATION,
+            sheet=raw.sheet,
+            row=raw.row,
+            column="B" if raw.sheet else "disaggregation",
+            element=element.name,
+            disaggregation=raw.disaggregation,
+        )
+    return element
+
+
+def value_problem(exc: CollectionError, raw: RawValue) -> Problem:
+    """What :func:`~.services.check_value` refused, placed where the value was read."""
+    return Problem(str(exc), raw.sheet, raw.row, raw.column, str(exc.code))
+
+
 def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = None) -> ImportPlan:
     """Check every value read and list the changes it would make; write nothing."""
     plan = ImportPlan(problems=list(read.problems))
@@ -139,31 +172,9 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
     locked: dict[int, tuple[Submission, str]] = {}
     locked_changed: set[int] = set()
     for raw in read.values:
-        element = elements.get(raw.element)
-        if element is None:
-            plan.problems.append(
-                Problem.of(
-                    ErrorCode.NO_SUCH_ELEMENT,
-                    sheet=raw.sheet,
-                    row=raw.row,
-                    column="data_element" if not raw.sheet else "A",
-                    code=raw.element,
-                )
-            )
-            continue
-        if raw.disaggregation != "total" and options.get(raw.disaggregation) not in (
-            element.disaggregations or []
-        ):
-            plan.problems.append(
-                Problem.of(
-                    ErrorCode.UNKNOWN_DISAGGREGATION,
-                    sheet=raw.sheet,
-                    row=raw.row,
-                    column="disaggregation" if not raw.sheet else "B",
-                    element=element.name,
-                    disaggregation=raw.disaggregation,
-                )
-            )
+        element = identify(raw, elements, options)
+        if isinstance(element, Problem):
+            plan.problems.append(element)
             continue
         key = (raw.orgunit, raw.element, raw.disaggregation, raw.year)
         if key in seen:
@@ -238,9 +249,7 @@ def import_plan(*, actor: User, read: ReadResult, submission_id: int | None = No
             try:
                 new = check_value(raw.value, element)  # the grid's check, the grid's message
             except CollectionError as exc:
-                plan.problems.append(
-                    Problem(str(exc), raw.sheet, raw.row, raw.column, str(exc.code))
-                )
+                plan.problems.append(value_problem(exc, raw))
                 continue
         if old == new and old_comment == comment:
             plan.unchanged += 1

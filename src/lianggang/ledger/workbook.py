@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lianggang.cells import SheetProblem as Problem
 from lianggang.cells import check_xlsx, workbook_bytes
 from lianggang.orgunits.models import OrgUnit
 
@@ -258,24 +259,6 @@ def ledger_template() -> bytes:
         ws.row_dimensions[1].hidden = True
         ws.freeze_panes = ws.cell(FIRST_ROW, 1)
     return workbook_bytes(wb)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Where and what, for the user: sheet, row, column, message."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [_("sheet “%(sheet)s”") % {"sheet": self.sheet}] if self.sheet else []
-        if self.row is not None:
-            where.append(_("row %(row)d") % {"row": self.row})
-        if self.column:
-            where.append(_("column “%(column)s”") % {"column": self.column})
-        return ("，".join(where) + "：" if where else "") + self.message
 
 
 @dataclass
